@@ -1,0 +1,3 @@
+"""socialguard: a school's Social Media Policy, put into practice."""
+
+__version__ = "0.1.0"
