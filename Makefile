@@ -1,0 +1,50 @@
+# socialguard: `make demo` to try it, `make test` to check it. Both build .venv when missing.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: install install-dev demo serve test test-sqlite test-postgres lint browsers bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+install-dev: $(DEV_STAMP)
+
+$(DEV_STAMP): $(STAMP) pyproject.toml
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+demo: install
+	$(BIN)/socialguard demo
+
+serve: install
+	$(BIN)/socialguard serve
+
+lint: install-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+# The suite runs on SQLite, then again on PostgreSQL when DATABASE_URL is set (CI sets it).
+test: lint test-sqlite test-postgres
+
+test-sqlite: install-dev
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: install-dev
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== PostgreSQL: $$DATABASE_URL"; $(BIN)/pytest -m "not browser"; \
+	else echo "== DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+bench: install-dev
+	$(BIN)/python benchmarks/screening.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

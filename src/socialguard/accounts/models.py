@@ -1,0 +1,161 @@
+"""Organisations, schools, people, their roles and reporting lines.
+
+One deployment holds several organisations (a federation, a trust, a local authority); every
+record that belongs to one carries ``organisation`` so that selectors can scope by it and no
+one ever sees another organisation's data.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+from socialguard.core.models import TimeStampedModel
+
+
+class Organisation(TimeStampedModel):
+    class Kind(models.TextChoices):
+        FEDERATION = "federation", "Federation"
+        TRUST = "trust", "Multi-academy trust"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FEDERATION)
+    website = models.URLField(blank=True)
+    # The organisation's own contact details: the screening engine allows these (A.4.9 is about
+    # staff's personal details, not the school's published ones).
+    email_domains = models.JSONField(default=list, blank=True)
+    official_phones = models.JSONField(default=list, blank=True)
+    official_addresses = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(TimeStampedModel):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80)
+    website = models.URLField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="school_slug_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person: staff member, governor, contractor, pupil, family member, external contact.
+
+    Deployment administrators (``is_superuser``) may have no organisation; everyone else has one.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="people"
+    )
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    # A.4.8: staff disclose their position on official sites, so it is part of the person.
+    position = models.CharField(max_length=120, blank=True)
+    line_manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    # 6.7: leaving the organisation ends site roles; the person is kept for the record.
+    left_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.get_username()
+
+    @property
+    def has_left(self) -> bool:
+        return self.left_on is not None and self.left_on <= date.today()
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", "Administrator"
+    HEAD_TEACHER = "head_teacher", "Head teacher"
+    COMMS_MANAGER = "comms_manager", "Communications Manager"
+    DSL = "dsl", "Designated safeguarding lead"
+    DEPUTY_DSL = "deputy_dsl", "Deputy safeguarding lead"
+    GOVERNOR = "governor", "Governor"
+    IT_LEAD = "it_lead", "IT / monitoring lead"
+    STAFF = "staff", "Staff member"
+    CONTRACTOR = "contractor", "Contractor"
+    VOLUNTEER = "volunteer", "Volunteer"
+    TRAINEE = "trainee", "Trainee"
+    PUPIL = "pupil", "Pupil"
+    FAMILY_MEMBER = "family_member", "Family member"
+    EXTERNAL_ORG = "external_org", "External organisation"
+
+
+# 2.1: governors, staff, contractors, trainees and volunteers are all 'staff members'.
+STAFF_ROLES = frozenset(
+    {
+        Role.HEAD_TEACHER, Role.COMMS_MANAGER, Role.DSL, Role.DEPUTY_DSL, Role.GOVERNOR,
+        Role.IT_LEAD, Role.STAFF, Role.CONTRACTOR, Role.VOLUNTEER, Role.TRAINEE,
+    }
+)  # fmt: skip
+LEADER_ROLES = frozenset({Role.HEAD_TEACHER, Role.COMMS_MANAGER, Role.DSL, Role.GOVERNOR})
+SAFEGUARDING_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL})
+
+
+class YearGroup(models.TextChoices):
+    RECEPTION = "R", "Reception"
+    Y1 = "1", "Year 1"
+    Y2 = "2", "Year 2"
+    Y3 = "3", "Year 3"
+    Y4 = "4", "Year 4"
+    Y5 = "5", "Year 5"
+    Y6 = "6", "Year 6"
+
+
+class RoleAssignment(TimeStampedModel):
+    """A person holds a role in an organisation, optionally at one school, for a period."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    year_group = models.CharField(max_length=1, choices=YearGroup.choices, blank=True)
+    starts_on = models.DateField(default=date.today)
+    ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(role="pupil") & ~Q(year_group=""))
+                | (~Q(role="pupil") & Q(year_group="")),
+                name="year_group_only_for_pupils",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="role_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "role"])]
+
+    def __str__(self) -> str:
+        where = f" at {self.school}" if self.school_id else ""
+        return f"{self.get_role_display()}{where}"
+
+    def is_current(self, on: date | None = None) -> bool:
+        on = on or date.today()
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)

@@ -1,0 +1,99 @@
+"""Reading people and roles. Every query here is scoped to one organisation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from socialguard.accounts.models import STAFF_ROLES, Role, RoleAssignment, School, User
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from socialguard.accounts.models import Organisation
+
+
+def _current(on: date | None = None) -> Q:
+    on = on or date.today()
+    return Q(starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+
+def roles_of(user: Any) -> frozenset[str]:
+    """The person's current roles, cached on the instance for the length of a request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.organisation_id:
+        return frozenset()
+    cached: frozenset[str] | None = getattr(user, "_sg_roles", None)
+    if cached is None:
+        cached = frozenset(
+            RoleAssignment.objects.filter(_current(), user=user, organisation_id=user.organisation_id)
+            .values_list("role", flat=True)
+        )
+        user._sg_roles = cached
+    return cached
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return bool(roles_of(user).intersection(roles))
+
+
+def is_staff_member(user: Any) -> bool:
+    """2.1: governors, staff, contractors, trainees and volunteers are 'staff members'."""
+    return has_role(user, *STAFF_ROLES)
+
+
+def is_line_manager(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached: bool | None = getattr(user, "_sg_is_line_manager", None)
+    if cached is None:
+        cached = User.objects.filter(line_manager=user, is_active=True).exists()
+        user._sg_is_line_manager = cached
+    return cached
+
+
+def people_with_role(
+    *, organisation: Organisation, roles: Iterable[str], school: School | None = None
+) -> QuerySet[User]:
+    assignments = RoleAssignment.objects.filter(
+        _current(), organisation=organisation, role__in=list(roles)
+    )
+    if school is not None:
+        # Organisation-wide holders (school is null) count for every school.
+        assignments = assignments.filter(Q(school=school) | Q(school__isnull=True))
+    return User.objects.filter(
+        is_active=True, organisation=organisation, pk__in=assignments.values("user_id")
+    ).distinct()
+
+
+def staff_members_of(*, organisation: Organisation, school: School | None = None) -> QuerySet[User]:
+    people = people_with_role(organisation=organisation, roles=STAFF_ROLES)
+    if school is not None:
+        people = people.filter(school=school)
+    return people.filter(left_on__isnull=True)
+
+
+def schools_of(*, organisation: Organisation) -> QuerySet[School]:
+    return School.objects.filter(organisation=organisation).order_by("name")
+
+
+def role_labels_of(user: Any) -> list[str]:
+    labels = [Role(role).label for role in sorted(roles_of(user))]
+    if is_line_manager(user):
+        labels.append("Line manager")
+    return labels
+
+
+def navigation_links_for(user: Any) -> list[tuple[str, str]]:
+    links = [("Dashboard", reverse("core:dashboard")), ("Policy", reverse("policy:current"))]
+    if user.has_perm("policy.view_acknowledgements"):
+        links.append(("Acknowledgements", reverse("policy:acknowledgements")))
+    if user.has_perm("audit.view_events"):
+        links.append(("Audit trail", reverse("audit:events")))
+    if user.has_perm("notifications.view_outbox"):
+        links.append(("Outbox", reverse("notifications:outbox")))
+    if user.is_staff:
+        links.append(("Administration", reverse("admin:index")))
+    return links

@@ -1,0 +1,185 @@
+"""Changing organisations, schools, people and roles. Each service is one transaction that
+writes one audit event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from django.db import transaction
+
+from socialguard.accounts.models import Organisation, Role, RoleAssignment, School, User
+from socialguard.audit.services import audit_record
+from socialguard.core.errors import ApplicationError, ErrorCode
+
+# Other apps (sites: 6.7 removes a leaver from site roles) register what must happen when a
+# person leaves; each hook runs inside the leaving transaction.
+LeavingHook = Callable[[User, User | None], None]
+_LEAVING_HOOKS: list[LeavingHook] = []
+
+
+def register_leaving_hook(hook: LeavingHook) -> LeavingHook:
+    if hook not in _LEAVING_HOOKS:
+        _LEAVING_HOOKS.append(hook)
+    return hook
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    name: str,
+    slug: str,
+    kind: str = Organisation.Kind.FEDERATION,
+    website: str = "",
+    email_domains: list[str] | None = None,
+    official_phones: list[str] | None = None,
+    official_addresses: list[str] | None = None,
+    by: User | None,
+) -> Organisation:
+    if Organisation.objects.filter(slug=slug).exists():
+        raise ApplicationError(f"An organisation called '{slug}' already exists.", code=ErrorCode.CONFLICT)
+    organisation = Organisation.objects.create(
+        name=name,
+        slug=slug,
+        kind=kind,
+        website=website,
+        email_domains=email_domains or [],
+        official_phones=official_phones or [],
+        official_addresses=official_addresses or [],
+    )
+    audit_record(actor=by, action="accounts.organisation.create", target=organisation)
+    return organisation
+
+
+@transaction.atomic
+def school_create(
+    *,
+    organisation: Organisation,
+    name: str,
+    slug: str,
+    website: str = "",
+    phone: str = "",
+    address: str = "",
+    by: User | None,
+) -> School:
+    school = School.objects.create(
+        organisation=organisation, name=name, slug=slug, website=website, phone=phone,
+        address=address,
+    )  # fmt: skip
+    audit_record(actor=by, action="accounts.school.create", target=school)
+    return school
+
+
+def _check_same_organisation(organisation: Organisation, *others: object) -> None:
+    for other in others:
+        if other is not None and getattr(other, "organisation_id", None) != organisation.pk:
+            raise ApplicationError(
+                f"{other} belongs to another organisation.", code=ErrorCode.FORBIDDEN
+            )
+
+
+@transaction.atomic
+def person_create(
+    *,
+    organisation: Organisation,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    position: str = "",
+    school: School | None = None,
+    line_manager: User | None = None,
+    password: str | None = None,
+    by: User | None,
+) -> User:
+    _check_same_organisation(organisation, school, line_manager)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ApplicationError(f"The username '{username}' is taken.", code=ErrorCode.CONFLICT)
+    person = User(
+        organisation=organisation, username=username, first_name=first_name,
+        last_name=last_name, email=email, position=position, school=school,
+        line_manager=line_manager,
+    )  # fmt: skip
+    if password:
+        person.set_password(password)
+    else:
+        person.set_unusable_password()
+    person.save()
+    audit_record(
+        actor=by, action="accounts.person.create", target=person,
+        details={"position": position, "school": school.name if school else ""},
+    )  # fmt: skip
+    return person
+
+
+@transaction.atomic
+def role_assign(
+    *,
+    user: User,
+    role: str,
+    school: School | None = None,
+    year_group: str = "",
+    starts_on: date | None = None,
+    by: User | None,
+) -> RoleAssignment:
+    if user.organisation is None:
+        raise ApplicationError("Give the person an organisation before assigning a role.")
+    _check_same_organisation(user.organisation, school)
+    if (role == Role.PUPIL) != bool(year_group):
+        raise ApplicationError("Pupils need a year group (R to 6); other roles must not have one.")
+    assignment = RoleAssignment.objects.create(
+        user=user, organisation=user.organisation, school=school, role=role,
+        year_group=year_group, starts_on=starts_on or date.today(),
+    )  # fmt: skip
+    audit_record(
+        actor=by, action="accounts.role.assign", target=user,
+        details={"role": role, "school": school.name if school else "", "year_group": year_group},
+    )  # fmt: skip
+    return assignment
+
+
+@transaction.atomic
+def role_end(*, assignment: RoleAssignment, ends_on: date | None = None, by: User | None) -> None:
+    assignment.ends_on = max(ends_on or date.today(), assignment.starts_on)
+    assignment.save(update_fields=["ends_on", "updated_at"])
+    audit_record(
+        actor=by, action="accounts.role.end", target=assignment.user,
+        details={"role": assignment.role, "ends_on": assignment.ends_on.isoformat()},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def line_manager_set(*, user: User, line_manager: User | None, by: User | None) -> None:
+    """Record who is whose line manager; the first sign-off of a site proposal goes to them."""
+    if line_manager is not None:
+        if user.organisation is None:
+            raise ApplicationError("Give the person an organisation first.")
+        _check_same_organisation(user.organisation, line_manager)
+        manager: User | None = line_manager
+        while manager is not None:  # refuse cycles: nobody manages their own manager
+            if manager.pk == user.pk:
+                raise ApplicationError(f"{line_manager} is managed (directly or not) by {user}.")
+            manager = manager.line_manager
+    user.line_manager = line_manager
+    user.save(update_fields=["line_manager"])
+    audit_record(
+        actor=by, action="accounts.person.line_manager", target=user,
+        details={"line_manager": str(line_manager) if line_manager else ""},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def person_leave(*, user: User, left_on: date | None = None, by: User | None) -> None:
+    """6.7: a leaver keeps their record but loses their roles and everything that hangs on them."""
+    left_on = left_on or date.today()
+    user.left_on = left_on
+    user.save(update_fields=["left_on"])
+    for assignment in RoleAssignment.objects.filter(user=user, ends_on__isnull=True):
+        assignment.ends_on = max(left_on, assignment.starts_on)
+        assignment.save(update_fields=["ends_on", "updated_at"])
+    audit_record(
+        actor=by, action="accounts.person.leave", target=user, clauses=["6.7"],
+        details={"left_on": left_on.isoformat()},
+    )  # fmt: skip
+    for hook in _LEAVING_HOOKS:
+        hook(user, by)

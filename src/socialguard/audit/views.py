@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+
+from socialguard.audit.selectors import audit_events_between, audit_export_lines
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _scoped_events(request: HttpRequest):  # type: ignore[no-untyped-def]
+    since, until = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    org_id = None if request.user.is_superuser else request.user.organisation_id  # type: ignore[union-attr]
+    events = audit_events_between(since=since, until=until, organisation_id=org_id)
+    if not request.user.is_superuser and org_id is None:
+        events = events.none()
+    if action := request.GET.get("action", "").strip():
+        events = events.filter(action__startswith=action)
+    return events, since, until
+
+
+@permission_required("audit.view_events", raise_exception=True)
+def audit_events(request: HttpRequest) -> HttpResponse:
+    events, since, until = _scoped_events(request)
+    page = Paginator(events.order_by("-at", "-seq"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/events.html",
+        {"page": page, "since": since, "until": until, "action": request.GET.get("action", "")},
+    )
+
+
+@permission_required("audit.view_events", raise_exception=True)
+def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+    events, _, _ = _scoped_events(request)
+    fmt = "json" if request.GET.get("format") == "json" else "csv"
+    response = StreamingHttpResponse(
+        audit_export_lines(events=events, fmt=fmt),
+        content_type="application/json" if fmt == "json" else "text/csv",
+    )
+    response["Content-Disposition"] = f'attachment; filename="audit-events.{fmt}"'
+    return response

@@ -1,0 +1,342 @@
+"""The ``socialguard`` command: one entry point for running, loading and checking the platform.
+
+Commands that need the database set Django up lazily, so ``socialguard screen`` (pure Python)
+starts fast. Bad arguments give a one-line error and exit status 2; a failed check exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+DEFAULT_SETTINGS = "socialguard.config.settings.dev"
+
+
+class CommandError(Exception):
+    """A failure the user can act on: printed as one line, exit status 1."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    import django
+
+    django.setup()
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date like 2026-09-01") from None
+
+
+def _organisation(slug: str | None) -> Any:
+    from socialguard.accounts.models import Organisation
+
+    if slug:
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:
+            known = ", ".join(Organisation.objects.values_list("slug", flat=True)) or "none yet"
+            raise CommandError(f"no organisation '{slug}' (known: {known})")
+        return organisation
+    organisations = list(Organisation.objects.all()[:2])
+    if len(organisations) != 1:
+        raise CommandError("several organisations exist: name one with --organisation SLUG")
+    return organisations[0]
+
+
+# --- running -------------------------------------------------------------------------------
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    if not args.no_migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    children: list[subprocess.Popen[bytes]] = []
+    if not args.no_worker:
+        children.append(subprocess.Popen([sys.executable, "-m", "socialguard.cli", "worker"]))
+    gunicorn = [
+        sys.executable, "-m", "gunicorn", "socialguard.config.wsgi:application",
+        "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
+        "--threads", "4", "--access-logfile", "-", "--forwarded-allow-ips", args.forwarded_allow_ips,
+    ]  # fmt: skip
+    children.append(subprocess.Popen(gunicorn))
+    print(f"socialguard is serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
+    return _wait_for(children)
+
+
+def _wait_for(children: list[subprocess.Popen[bytes]]) -> int:
+    def stop(signum: int, frame: Any) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while all(child.poll() is None for child in children):
+            try:
+                children[-1].wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                continue
+    finally:
+        stop(0, None)
+        for child in children:
+            child.wait(timeout=20)
+    return 0 if all(child.returncode in (0, -15) for child in children) else 1
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    options: dict[str, Any] = {"queue_name": "*", "interval": args.interval, "reload": False}
+    if args.batch:
+        options["batch"] = True
+    call_command("db_worker", verbosity=args.verbosity, **options)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    from socialguard.core.demo import demo_federation_load
+
+    call_command("migrate", interactive=False, verbosity=0)
+    result = demo_federation_load()
+    print(result.describe(), flush=True)
+    if args.no_serve:
+        return 0
+    args.no_migrate = True
+    return cmd_serve(args)
+
+
+# --- policy, audit, people -------------------------------------------------------------------
+
+
+def cmd_policy_import(args: argparse.Namespace) -> int:
+    _django()
+    from socialguard.policy.services import policy_file_parse, policy_version_import
+
+    organisation = _organisation(args.organisation)
+    parsed, sha = policy_file_parse(path=Path(args.file))
+    version = policy_version_import(
+        organisation=organisation, parsed=parsed, source_name=Path(args.file).name,
+        source_sha256=sha, make_current=not args.not_current, by=None,
+    )  # fmt: skip
+    state = "now current" if version.is_current else "kept as a draft"
+    print(f"Imported {len(parsed.clauses)} clauses as version {version.version} ({state}).")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _django()
+    from socialguard.audit.selectors import audit_chain_verify
+
+    org_id = _organisation(args.organisation).pk if args.organisation else None
+    report = audit_chain_verify(organisation_id=org_id)
+    if report.problem is None:
+        print(f"OK: {report.events_checked} events in {report.chains_checked} chains verified.")
+        return 0
+    p = report.problem
+    where = f"event {p.seq}" + (f" (id {p.event_id})" if p.event_id else "")
+    print(f"TAMPERED: chain {p.chain}, {where}: {p.message}.", file=sys.stderr)
+    return 1
+
+
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    _django()
+    from socialguard.audit.selectors import audit_events_between, audit_export_lines
+
+    if args.since and args.until and args.since > args.until:
+        raise CommandError("--from must not be after --to")
+    org_id = _organisation(args.organisation).pk if args.organisation else None
+    events = audit_events_between(since=args.since, until=args.until, organisation_id=org_id)
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        for chunk in audit_export_lines(events=events, fmt=args.format):
+            out.write(chunk)
+    finally:
+        if args.output:
+            out.close()
+    return 0
+
+
+def cmd_createadmin(args: argparse.Namespace) -> int:
+    _django()
+    import getpass
+
+    from socialguard.accounts.models import User
+
+    password = os.environ.get("SOCIALGUARD_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    if len(password) < 10:
+        raise CommandError("the password must be at least 10 characters")
+    if User.objects.filter(username=args.username).exists():
+        raise CommandError(f"a user called '{args.username}' already exists")
+    User.objects.create_superuser(username=args.username, email=args.email, password=password)
+    print(f"Created deployment administrator '{args.username}'.")
+    return 0
+
+
+def cmd_roster_export(args: argparse.Namespace) -> int:
+    _django()
+    import json
+
+    from socialguard.accounts.roster import roster_for
+
+    roster = roster_for(organisation=_organisation(args.organisation))
+    text = json.dumps(roster, indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    from socialguard.screening import cli as screening_cli
+
+    return screening_cli.run(args)
+
+
+# --- the parser ------------------------------------------------------------------------------
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="socialguard", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub.required = True
+
+    serve = sub.add_parser("serve", help="run the web server (gunicorn) and one background worker")
+    _serve_options(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run a background worker (mail, reminders, checks)")
+    worker.add_argument("--batch", action="store_true", help="run what is queued, then exit")
+    worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+    worker.add_argument("-v", "--verbosity", type=int, default=1)
+    worker.set_defaults(func=cmd_worker)
+
+    demo = sub.add_parser("demo", help="load the Roselands & Stafford demo federation and serve it")
+    _serve_options(demo)
+    demo.add_argument("--no-serve", action="store_true", help="load the demo data, then exit")
+    demo.set_defaults(func=cmd_demo)
+
+    migrate = sub.add_parser("migrate", help="create or update the database tables")
+    migrate.add_argument("-v", "--verbosity", type=int, default=1)
+    migrate.set_defaults(func=cmd_migrate)
+
+    _policy_commands(sub)
+    _audit_commands(sub)
+
+    admin = sub.add_parser("createadmin", help="create a deployment administrator")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--email", default="")
+    admin.set_defaults(func=cmd_createadmin)
+
+    roster = sub.add_parser("roster", help="export the roster the screening engine uses")
+    roster_sub = roster.add_subparsers(dest="roster_command", metavar="ACTION", parser_class=Parser)
+    roster_sub.required = True
+    export = roster_sub.add_parser("export", help="write the roster JSON for an organisation")
+    export.add_argument("--organisation", metavar="SLUG")
+    export.add_argument("--output", "-o", metavar="FILE")
+    export.set_defaults(func=cmd_roster_export)
+
+    screen = sub.add_parser("screen", help="screen text against the policy (offline)")
+    _screen_options(screen)
+    screen.set_defaults(func=cmd_screen)
+    return parser
+
+
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=os.environ.get("SOCIALGUARD_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    parser.add_argument("--no-worker", action="store_true", help="do not start a worker")
+    parser.add_argument("--no-migrate", action="store_true", help="do not migrate at start")
+    parser.add_argument("--forwarded-allow-ips", default="127.0.0.1")
+
+
+def _policy_commands(sub: Any) -> None:
+    policy = sub.add_parser("policy", help="import a school's own policy document")
+    actions = policy.add_subparsers(dest="policy_command", metavar="ACTION", parser_class=Parser)
+    actions.required = True
+    imp = actions.add_parser("import", help="import a .txt, .md or .docx policy as a new version")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--organisation", metavar="SLUG")
+    imp.add_argument("--not-current", action="store_true", help="import without making it current")
+    imp.set_defaults(func=cmd_policy_import)
+
+
+def _audit_commands(sub: Any) -> None:
+    audit = sub.add_parser("audit", help="verify or export the audit trail")
+    actions = audit.add_subparsers(dest="audit_command", metavar="ACTION", parser_class=Parser)
+    actions.required = True
+    verify = actions.add_parser("verify", help="check the hash chains; report the first bad event")
+    verify.add_argument("--organisation", metavar="SLUG")
+    verify.set_defaults(func=cmd_audit_verify)
+    export = actions.add_parser("export", help="write events as CSV or JSON for a date range")
+    export.add_argument("--from", dest="since", type=_iso_date, metavar="YYYY-MM-DD")
+    export.add_argument("--to", dest="until", type=_iso_date, metavar="YYYY-MM-DD")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--organisation", metavar="SLUG")
+    export.add_argument("--output", "-o", metavar="FILE")
+    export.set_defaults(func=cmd_audit_export)
+
+
+def _screen_options(parser: argparse.ArgumentParser) -> None:
+    try:
+        from socialguard.screening import cli as screening_cli
+    except ImportError:  # the engine is optional at import time; 'screen' then explains itself
+        parser.add_argument("text", nargs="?")
+        return
+    screening_cli.configure_parser(parser)
+
+
+def _version() -> str:
+    from socialguard import __version__
+
+    return f"socialguard {__version__}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    from socialguard.core.errors import ApplicationError
+
+    try:
+        return func(args)
+    except (CommandError, ApplicationError) as error:
+        print(f"socialguard: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "socialguard administration"
+admin.site.site_title = "socialguard"
+
+urlpatterns = [
+    path("", include("socialguard.core.urls")),
+    path("accounts/", include("socialguard.accounts.urls")),
+    path("policy/", include("socialguard.policy.urls")),
+    path("audit/", include("socialguard.audit.urls")),
+    path("outbox/", include("socialguard.notifications.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "socialguard.core.views.error_403"
+handler404 = "socialguard.core.views.error_404"

@@ -1,0 +1,174 @@
+"""The Roselands & Stafford demo federation: fictional people in every role, so that someone
+trying socialguard can sign in as each of them. Loading is idempotent.
+
+Each app adds its own demo records through ``register_demo_loader``; loaders run in order of
+registration, after the people exist, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from socialguard.accounts.models import Organisation, User
+
+DEMO_ORGANISATION_SLUG = "roselands-stafford"
+DEMO_PASSWORD = "socialguard-demo"  # noqa: S105 - printed for the demo; never used in production
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    first: str
+    last: str
+    position: str
+    school: str | None  # school slug, or None for federation-wide
+    roles: tuple[str, ...]
+    manager: str | None = None
+    year_group: str = ""
+    acknowledged: bool = False
+    is_staff_user: bool = False
+
+
+# Fictional people. Phone numbers come from Ofcom's range reserved for drama (01632 960xxx).
+PEOPLE: tuple[DemoPerson, ...] = (
+    DemoPerson("head", "Helen", "Ashdown", "Executive Head Teacher", None, ("head_teacher",), acknowledged=True),
+    DemoPerson("comms", "Marcus", "Reid", "Communications Manager", None, ("comms_manager", "staff"), "head", acknowledged=True),
+    DemoPerson("dsl", "Priya", "Natarajan", "Deputy Head and Designated Safeguarding Lead", None, ("dsl", "staff"), "head", acknowledged=True),
+    DemoPerson("deputydsl", "Tom", "Okafor", "Assistant Head (Roselands), Deputy DSL", "roselands", ("deputy_dsl", "staff"), "head", acknowledged=True),
+    DemoPerson("linemanager", "Sarah", "Whitfield", "Assistant Head (Key Stage 2)", "stafford", ("staff",), "head", acknowledged=True),
+    DemoPerson("teacher", "James", "Carter", "Year 4 Teacher", "stafford", ("staff",), "linemanager"),
+    DemoPerson("teacher2", "Aisha", "Begum", "Year 1 Teacher", "roselands", ("staff",), "deputydsl", acknowledged=True),
+    DemoPerson("ta", "Ben", "Howarth", "Teaching Assistant", "roselands", ("staff",), "deputydsl"),
+    DemoPerson("itlead", "Olu", "Adebayo", "Network Manager", None, ("it_lead", "staff"), "head", acknowledged=True),
+    DemoPerson("contractor", "Dave", "Mills", "ICT Support (contractor)", None, ("contractor",), "itlead"),
+    DemoPerson("governor", "Margaret", "Hale", "Chair of Governors", None, ("governor",)),
+    DemoPerson("admin", "Karen", "Blake", "Federation Office Manager", None, ("administrator", "staff"), "head", acknowledged=True, is_staff_user=True),
+    DemoPerson("parent", "Claire", "Dawson", "Parent", None, ("family_member",)),
+    DemoPerson("pupil", "Oliver", "Bennett", "", "stafford", ("pupil",), year_group="4"),
+    DemoPerson("pupil2", "Amelia", "Clarke", "", "stafford", ("pupil",), year_group="4"),
+    DemoPerson("pupil3", "Noah", "Patel", "", "stafford", ("pupil",), year_group="3"),
+    DemoPerson("pupil4", "Isla", "Thompson", "", "roselands", ("pupil",), year_group="1"),
+    DemoPerson("pupil5", "Leo", "Murphy", "", "roselands", ("pupil",), year_group="R"),
+)  # fmt: skip
+
+LOGIN_HINTS = (
+    ("head", "head teacher"),
+    ("comms", "Communications Manager"),
+    ("dsl", "designated safeguarding lead"),
+    ("linemanager", "line manager"),
+    ("teacher", "teacher"),
+    ("contractor", "contractor"),
+    ("governor", "governor"),
+    ("parent", "parent"),
+    ("pupil", "pupil (Year 4)"),
+    ("admin", "administrator (admin pages, outbox, audit trail)"),
+)
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    organisation: str
+    notes: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        state = "Loaded" if self.created else "Already loaded"
+        lines = [f"{state}: {self.organisation} (demo data, fictional people).", ""]
+        lines.append(f"Sign in at {settings.SITE_URL}/ with password '{DEMO_PASSWORD}' as:")
+        lines += [f"  {username:<12} {label}" for username, label in LOGIN_HINTS]
+        lines += [f"  {note}" for note in self.notes]
+        return "\n".join(lines)
+
+
+DemoLoader = Callable[["Organisation", dict[str, "User"]], None]
+_LOADERS: list[DemoLoader] = []
+
+
+def register_demo_loader(loader: DemoLoader) -> DemoLoader:
+    if loader not in _LOADERS:
+        _LOADERS.append(loader)
+    return loader
+
+
+def demo_federation_load() -> DemoResult:
+    from socialguard.accounts.models import Organisation
+
+    existing = Organisation.objects.filter(slug=DEMO_ORGANISATION_SLUG).first()
+    if existing is not None:
+        return DemoResult(created=False, organisation=existing.name)
+    with transaction.atomic():
+        organisation, people = _load_people()
+        _load_policy(organisation, people)
+        for loader in _LOADERS:
+            loader(organisation, people)
+    return DemoResult(created=True, organisation=organisation.name)
+
+
+def _load_people() -> tuple[Organisation, dict[str, User]]:
+    from socialguard.accounts import services
+
+    organisation = services.organisation_create(
+        name="Roselands & Stafford Federation",
+        slug=DEMO_ORGANISATION_SLUG,
+        website="https://www.roselands-stafford.example",
+        email_domains=["roselands-stafford.e-sussex.sch.uk"],
+        official_phones=["01632 960000"],
+        official_addresses=["Federation Office, 1 Example Road, Eastbourne BN21 0ZZ"],
+        by=None,
+    )
+    schools = {
+        "roselands": services.school_create(
+            organisation=organisation, name="Roselands Infant School", slug="roselands",
+            website="https://www.roselands-stafford.example/roselands",
+            phone="01632 960001", address="2 Example Road, Eastbourne BN21 0ZY", by=None,
+        ),
+        "stafford": services.school_create(
+            organisation=organisation, name="Stafford Junior School", slug="stafford",
+            website="https://www.roselands-stafford.example/stafford",
+            phone="01632 960002", address="3 Example Road, Eastbourne BN21 0ZX", by=None,
+        ),
+    }  # fmt: skip
+    people: dict[str, User] = {}
+    for spec in PEOPLE:
+        person = services.person_create(
+            organisation=organisation, username=spec.username, first_name=spec.first,
+            last_name=spec.last, position=spec.position,
+            email=f"{spec.username}@roselands-stafford.e-sussex.sch.uk",
+            school=schools[spec.school] if spec.school else None,
+            line_manager=people[spec.manager] if spec.manager else None,
+            password=DEMO_PASSWORD, by=None,
+        )  # fmt: skip
+        if spec.is_staff_user:
+            person.is_staff = True
+            person.save(update_fields=["is_staff"])
+        for role in spec.roles:
+            services.role_assign(
+                user=person, role=role, year_group=spec.year_group if role == "pupil" else "",
+                school=schools[spec.school] if spec.school else None, by=None,
+            )  # fmt: skip
+        people[spec.username] = person
+    return organisation, people
+
+
+def _load_policy(organisation: Organisation, people: dict[str, User]) -> None:
+    from socialguard.policy.services import (
+        policy_acknowledge,
+        policy_file_parse,
+        policy_version_import,
+    )
+
+    path = settings.DEFAULT_POLICY_FILE
+    parsed, sha = policy_file_parse(path=path)
+    version = policy_version_import(
+        organisation=organisation, parsed=parsed, source_name=path.name, source_sha256=sha,
+        by=people["admin"],
+    )  # fmt: skip
+    for spec in PEOPLE:
+        if spec.acknowledged:
+            policy_acknowledge(person=people[spec.username], version=version)

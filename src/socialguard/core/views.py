@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from socialguard.accounts.selectors import role_labels_of
+from socialguard.core.dashboard import dashboard_cards_for
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/dashboard.html",
+        {
+            "cards": dashboard_cards_for(request.user),  # type: ignore[arg-type]
+            "role_labels": role_labels_of(request.user),
+        },
+    )
+
+
+@login_not_required
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: the process is up and the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django_tasks import task
+
+from socialguard.notifications.services import email_deliver
+
+
+@task()
+def send_email(
+    *, to: list[str], subject: str, body: str, organisation_id: int | None, category: str
+) -> int:
+    return email_deliver(
+        to=to, subject=subject, body=body, organisation_id=organisation_id, category=category
+    )
