@@ -135,7 +135,7 @@ class RoleAssignment(TimeStampedModel):
     role = models.CharField(max_length=20, choices=Role.choices)
     year_group = models.CharField(max_length=1, choices=YearGroup.choices, blank=True)
     starts_on = models.DateField(default=date.today)
-    ends_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True, help_text="First day without the role.")
 
     class Meta:
         ordering = ["role"]
@@ -158,4 +158,4 @@ class RoleAssignment(TimeStampedModel):
 
     def is_current(self, on: date | None = None) -> bool:
         on = on or date.today()
-        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on > on)

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 
 
 def _current(on: date | None = None) -> Q:
+    """Roles run from ``starts_on`` up to, not including, ``ends_on``: ended today means gone today."""
     on = on or date.today()
-    return Q(starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    return Q(starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gt=on))
 
 
 def roles_of(user: Any) -> frozenset[str]:
