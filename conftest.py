@@ -32,7 +32,11 @@ class Cast:
 
 @pytest.fixture
 def cast(db: None) -> Cast:
-    from socialguard.core.tests.factories import OrganisationFactory, SchoolFactory, person_with_roles
+    from socialguard.core.tests.factories import (
+        OrganisationFactory,
+        SchoolFactory,
+        person_with_roles,
+    )
 
     org = OrganisationFactory(name="Roselands & Stafford Federation", slug="rs")
     infant = SchoolFactory(organisation=org, name="Roselands Infant School", slug="roselands")
@@ -45,7 +49,10 @@ def cast(db: None) -> Cast:
     head = p("head_teacher", username="head", first_name="Helen", last_name="Ashdown")
     line_manager = p("staff", school=junior, username="linemanager", line_manager=head)
     return Cast(
-        organisation=org, infant=infant, junior=junior, head=head,
+        organisation=org,
+        infant=infant,
+        junior=junior,
+        head=head,
         comms=p("comms_manager", "staff", username="comms", line_manager=head),
         dsl=p("dsl", "staff", username="dsl", line_manager=head),
         deputy_dsl=p("deputy_dsl", "staff", school=infant, username="deputydsl"),
@@ -58,7 +65,7 @@ def cast(db: None) -> Cast:
         parent=p("family_member", username="parent"),
         pupil=p("pupil", school=junior, username="pupil"),
         outsider=person_with_roles("head_teacher", organisation=other, username="outsider"),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -70,6 +77,9 @@ def policy_version(cast: Cast):  # type: ignore[no-untyped-def]
 
     parsed, sha = policy_file_parse(path=settings.DEFAULT_POLICY_FILE)
     return policy_version_import(
-        organisation=cast.organisation, parsed=parsed, source_name="policy.txt",
-        source_sha256=sha, by=cast.admin,
-    )  # fmt: skip
+        organisation=cast.organisation,
+        parsed=parsed,
+        source_name="policy.txt",
+        source_sha256=sha,
+        by=cast.admin,
+    )

@@ -18,7 +18,16 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     assert exit_.value.code == 0
     out = capsys.readouterr().out
-    for command in ("serve", "worker", "demo", "policy", "audit", "createadmin", "roster", "screen"):
+    for command in (
+        "serve",
+        "worker",
+        "demo",
+        "policy",
+        "audit",
+        "createadmin",
+        "roster",
+        "screen",
+    ):
         assert command in out
 
 
@@ -37,7 +46,9 @@ def test_bad_arguments_give_one_line_and_non_zero(argv, capsys) -> None:  # type
 def test_policy_import_and_audit_round_trip(cast, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     from django.conf import settings
 
-    assert main(["policy", "import", str(settings.DEFAULT_POLICY_FILE), "--organisation", "rs"]) == 0
+    assert (
+        main(["policy", "import", str(settings.DEFAULT_POLICY_FILE), "--organisation", "rs"]) == 0
+    )
     assert "Imported 81 clauses" in capsys.readouterr().out
     assert main(["audit", "verify"]) == 0
     assert "OK:" in capsys.readouterr().out

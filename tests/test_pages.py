@@ -52,7 +52,9 @@ def test_stale_acknowledgement_form_is_refused(cast, policy_version) -> None:  #
         ("parent", [], ["Read and acknowledge", "overdue for review"]),
     ],
 )
-def test_dashboard_shows_what_each_role_has_to_do(cast, policy_version, role, expected, absent) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_shows_what_each_role_has_to_do(
+    cast, policy_version, role, expected, absent
+) -> None:  # type: ignore[no-untyped-def]
     page = _as(getattr(cast, role)).get("/").content.decode()
     for text in expected:
         assert text in page, (role, text)
@@ -67,7 +69,11 @@ def test_head_sees_who_has_not_acknowledged_per_school(cast, policy_version) -> 
 
 
 def test_security_headers_and_no_inline_script(cast, policy_version) -> None:  # type: ignore[no-untyped-def]
-    for client, path in [(Client(), "/policy/o/rs/"), (_as(cast.head), "/"), (Client(), "/accounts/sign-in/")]:
+    for client, path in [
+        (Client(), "/policy/o/rs/"),
+        (_as(cast.head), "/"),
+        (Client(), "/accounts/sign-in/"),
+    ]:
         response = client.get(path)
         csp = response["Content-Security-Policy"]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp

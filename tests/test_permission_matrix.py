@@ -8,9 +8,20 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 ROLES = [
-    "anonymous", "head", "comms", "dsl", "line_manager", "teacher", "contractor", "governor",
-    "it_lead", "admin", "parent", "pupil", "outsider",
-]  # fmt: skip
+    "anonymous",
+    "head",
+    "comms",
+    "dsl",
+    "line_manager",
+    "teacher",
+    "contractor",
+    "governor",
+    "it_lead",
+    "admin",
+    "parent",
+    "pupil",
+    "outsider",
+]
 
 # page -> roles that get 200; everyone else signed in gets 403, anonymous is sent to sign in.
 MATRIX = {

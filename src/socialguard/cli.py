@@ -77,13 +77,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     children: list[subprocess.Popen[bytes]] = []
     if not args.no_worker:
-        children.append(subprocess.Popen([sys.executable, "-m", "socialguard.cli", "worker"]))
+        children.append(subprocess.Popen([sys.executable, "-m", "socialguard.cli", "worker"]))  # noqa: S603
     gunicorn = [
-        sys.executable, "-m", "gunicorn", "socialguard.config.wsgi:application",
-        "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
-        "--threads", "4", "--access-logfile", "-", "--forwarded-allow-ips", args.forwarded_allow_ips,
-    ]  # fmt: skip
-    children.append(subprocess.Popen(gunicorn))
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "socialguard.config.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        args.forwarded_allow_ips,
+    ]
+    children.append(subprocess.Popen(gunicorn))  # noqa: S603
     print(f"socialguard is serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
     return _wait_for(children)
 
@@ -145,9 +156,13 @@ def cmd_policy_import(args: argparse.Namespace) -> int:
     organisation = _organisation(args.organisation)
     parsed, sha = policy_file_parse(path=Path(args.file))
     version = policy_version_import(
-        organisation=organisation, parsed=parsed, source_name=Path(args.file).name,
-        source_sha256=sha, make_current=not args.not_current, by=None,
-    )  # fmt: skip
+        organisation=organisation,
+        parsed=parsed,
+        source_name=Path(args.file).name,
+        source_sha256=sha,
+        make_current=not args.not_current,
+        by=None,
+    )
     state = "now current" if version.is_current else "kept as a draft"
     print(f"Imported {len(parsed.clauses)} clauses as version {version.version} ({state}).")
     return 0

@@ -40,10 +40,14 @@ def browser() -> Iterator[object]:
             executable_path=path,
             headless=True,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
             ],
-        )  # fmt: skip
+        )
         yield browser
         browser.close()
 

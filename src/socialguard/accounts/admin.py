@@ -34,25 +34,41 @@ class SchoolAdmin(OrganisationScopedAdmin):
     search_fields = ("name",)
 
 
-class RoleAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
+class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     extra = 0
     fields = ("role", "school", "year_group", "starts_on", "ends_on")
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     list_display = ("username", "first_name", "last_name", "position", "school", "line_manager")
     list_filter = ("organisation", "school", "is_active")
     search_fields = ("username", "first_name", "last_name", "email")
     inlines = [RoleAssignmentInline]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
-        ("Organisation", {"fields": ("organisation", "school", "position", "line_manager", "left_on")}),
+        (
+            "Organisation",
+            {"fields": ("organisation", "school", "position", "line_manager", "left_on")},
+        ),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        ("Organisation", {"fields": ("organisation", "school", "first_name", "last_name", "email", "position", "line_manager")}),
+        (
+            "Organisation",
+            {
+                "fields": (
+                    "organisation",
+                    "school",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "position",
+                    "line_manager",
+                )
+            },
+        ),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
@@ -74,7 +90,10 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):  # type: ignore[type-arg]
                 actor=request.user,  # type: ignore[arg-type]
                 action="admin.roleassignment.change",
                 target=form.instance,
-                details={"role": getattr(instance, "role", ""), "ends_on": str(getattr(instance, "ends_on", ""))},
+                details={
+                    "role": getattr(instance, "role", ""),
+                    "ends_on": str(getattr(instance, "ends_on", "")),
+                },
             )
         for obj in formset.deleted_objects:
             audit_record(

@@ -108,10 +108,18 @@ class Role(models.TextChoices):
 # 2.1: governors, staff, contractors, trainees and volunteers are all 'staff members'.
 STAFF_ROLES = frozenset(
     {
-        Role.HEAD_TEACHER, Role.COMMS_MANAGER, Role.DSL, Role.DEPUTY_DSL, Role.GOVERNOR,
-        Role.IT_LEAD, Role.STAFF, Role.CONTRACTOR, Role.VOLUNTEER, Role.TRAINEE,
+        Role.HEAD_TEACHER,
+        Role.COMMS_MANAGER,
+        Role.DSL,
+        Role.DEPUTY_DSL,
+        Role.GOVERNOR,
+        Role.IT_LEAD,
+        Role.STAFF,
+        Role.CONTRACTOR,
+        Role.VOLUNTEER,
+        Role.TRAINEE,
     }
-)  # fmt: skip
+)
 LEADER_ROLES = frozenset({Role.HEAD_TEACHER, Role.COMMS_MANAGER, Role.DSL, Role.GOVERNOR})
 SAFEGUARDING_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL})
 

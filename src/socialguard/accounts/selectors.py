@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def _current(on: date | None = None) -> Q:
-    """Roles run from ``starts_on`` up to, not including, ``ends_on``: ended today means gone today."""
+    """Roles run from ``starts_on`` up to, not including, ``ends_on`` (ended today: gone today)."""
     on = on or date.today()
     return Q(starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gt=on))
 
@@ -29,8 +29,9 @@ def roles_of(user: Any) -> frozenset[str]:
     cached: frozenset[str] | None = getattr(user, "_sg_roles", None)
     if cached is None:
         cached = frozenset(
-            RoleAssignment.objects.filter(_current(), user=user, organisation_id=user.organisation_id)
-            .values_list("role", flat=True)
+            RoleAssignment.objects.filter(
+                _current(), user=user, organisation_id=user.organisation_id
+            ).values_list("role", flat=True)
         )
         user._sg_roles = cached
     return cached

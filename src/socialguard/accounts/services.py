@@ -37,7 +37,9 @@ def organisation_create(
     by: User | None,
 ) -> Organisation:
     if Organisation.objects.filter(slug=slug).exists():
-        raise ApplicationError(f"An organisation called '{slug}' already exists.", code=ErrorCode.CONFLICT)
+        raise ApplicationError(
+            f"An organisation called '{slug}' already exists.", code=ErrorCode.CONFLICT
+        )
     organisation = Organisation.objects.create(
         name=name,
         slug=slug,
@@ -63,9 +65,13 @@ def school_create(
     by: User | None,
 ) -> School:
     school = School.objects.create(
-        organisation=organisation, name=name, slug=slug, website=website, phone=phone,
+        organisation=organisation,
+        name=name,
+        slug=slug,
+        website=website,
+        phone=phone,
         address=address,
-    )  # fmt: skip
+    )
     audit_record(actor=by, action="accounts.school.create", target=school)
     return school
 
@@ -96,19 +102,26 @@ def person_create(
     if User.objects.filter(username__iexact=username).exists():
         raise ApplicationError(f"The username '{username}' is taken.", code=ErrorCode.CONFLICT)
     person = User(
-        organisation=organisation, username=username, first_name=first_name,
-        last_name=last_name, email=email, position=position, school=school,
+        organisation=organisation,
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        position=position,
+        school=school,
         line_manager=line_manager,
-    )  # fmt: skip
+    )
     if password:
         person.set_password(password)
     else:
         person.set_unusable_password()
     person.save()
     audit_record(
-        actor=by, action="accounts.person.create", target=person,
+        actor=by,
+        action="accounts.person.create",
+        target=person,
         details={"position": position, "school": school.name if school else ""},
-    )  # fmt: skip
+    )
     return person
 
 
@@ -128,13 +141,19 @@ def role_assign(
     if (role == Role.PUPIL) != bool(year_group):
         raise ApplicationError("Pupils need a year group (R to 6); other roles must not have one.")
     assignment = RoleAssignment.objects.create(
-        user=user, organisation=user.organisation, school=school, role=role,
-        year_group=year_group, starts_on=starts_on or date.today(),
-    )  # fmt: skip
+        user=user,
+        organisation=user.organisation,
+        school=school,
+        role=role,
+        year_group=year_group,
+        starts_on=starts_on or date.today(),
+    )
     audit_record(
-        actor=by, action="accounts.role.assign", target=user,
+        actor=by,
+        action="accounts.role.assign",
+        target=user,
         details={"role": role, "school": school.name if school else "", "year_group": year_group},
-    )  # fmt: skip
+    )
     return assignment
 
 
@@ -143,9 +162,11 @@ def role_end(*, assignment: RoleAssignment, ends_on: date | None = None, by: Use
     assignment.ends_on = max(ends_on or date.today(), assignment.starts_on)
     assignment.save(update_fields=["ends_on", "updated_at"])
     audit_record(
-        actor=by, action="accounts.role.end", target=assignment.user,
+        actor=by,
+        action="accounts.role.end",
+        target=assignment.user,
         details={"role": assignment.role, "ends_on": assignment.ends_on.isoformat()},
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -163,9 +184,11 @@ def line_manager_set(*, user: User, line_manager: User | None, by: User | None) 
     user.line_manager = line_manager
     user.save(update_fields=["line_manager"])
     audit_record(
-        actor=by, action="accounts.person.line_manager", target=user,
+        actor=by,
+        action="accounts.person.line_manager",
+        target=user,
         details={"line_manager": str(line_manager) if line_manager else ""},
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -178,8 +201,11 @@ def person_leave(*, user: User, left_on: date | None = None, by: User | None) ->
         assignment.ends_on = max(left_on, assignment.starts_on)
         assignment.save(update_fields=["ends_on", "updated_at"])
     audit_record(
-        actor=by, action="accounts.person.leave", target=user, clauses=["6.7"],
+        actor=by,
+        action="accounts.person.leave",
+        target=user,
+        clauses=["6.7"],
         details={"left_on": left_on.isoformat()},
-    )  # fmt: skip
+    )
     for hook in _LEAVING_HOOKS:
         hook(user, by)

@@ -10,7 +10,7 @@ from socialguard.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: nothing in socialguard updates or deletes an audit event."""
 
     list_display = ("at", "actor_repr", "action", "target_repr", "chain", "seq")

@@ -102,7 +102,7 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The last event of each chain: locked to append, and compared by verify to catch a cut tail."""
+    """The last event of each chain: locked to append; verify compares it to catch a cut tail."""
 
     chain = models.CharField(max_length=40, unique=True)
     seq = models.PositiveBigIntegerField(default=0)

@@ -15,9 +15,21 @@ from django.utils import timezone
 from socialguard.audit.models import AuditChainHead, AuditEvent
 
 EXPORT_FIELDS = (
-    "chain", "seq", "at", "organisation_id", "actor_id", "actor_repr", "action",
-    "target_type", "target_id", "target_repr", "clauses", "details", "prev_hash", "hash",
-)  # fmt: skip
+    "chain",
+    "seq",
+    "at",
+    "organisation_id",
+    "actor_id",
+    "actor_repr",
+    "action",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "clauses",
+    "details",
+    "prev_hash",
+    "hash",
+)
 
 
 @dataclass(frozen=True)
@@ -61,10 +73,14 @@ def _verify_chain(head: AuditChainHead) -> tuple[ChainProblem | None, int]:
     for event in events.iterator(chunk_size=2000):
         count += 1
         if event.seq != expected_seq:
-            missing = f"{expected_seq}" if event.seq == expected_seq + 1 else (
-                f"{expected_seq} to {event.seq - 1}"
+            missing = (
+                f"{expected_seq}"
+                if event.seq == expected_seq + 1
+                else (f"{expected_seq} to {event.seq - 1}")
             )
-            return ChainProblem(head.chain, expected_seq, None, f"event(s) {missing} missing"), count
+            return ChainProblem(
+                head.chain, expected_seq, None, f"event(s) {missing} missing"
+            ), count
         if event.prev_hash != prev_hash:
             return ChainProblem(
                 head.chain, event.seq, event.pk, "does not follow the event before it"

@@ -17,7 +17,7 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def _scoped_events(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _scoped_events(request: HttpRequest):
     since, until = _date(request.GET.get("from")), _date(request.GET.get("to"))
     org_id = None if request.user.is_superuser else request.user.organisation_id  # type: ignore[union-attr]
     events = audit_events_between(since=since, until=until, organisation_id=org_id)

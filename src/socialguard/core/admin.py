@@ -40,7 +40,7 @@ class AuditedAdminMixin:
             self.delete_model(request, obj)
 
 
-class OrganisationScopedAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganisationScopedAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Lists only the administrator's organisation; the organisation field is fixed to theirs."""
 
     organisation_field = "organisation"
@@ -53,7 +53,7 @@ class OrganisationScopedAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ign
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if request.user.is_superuser or field is None:
+        if request.user.is_superuser or field is None or field.queryset is None:
             return field
         model = db_field.related_model
         org_id = request.user.organisation_id  # type: ignore[union-attr]

@@ -37,25 +37,101 @@ class DemoPerson:
 
 # Fictional people. Phone numbers come from Ofcom's range reserved for drama (01632 960xxx).
 PEOPLE: tuple[DemoPerson, ...] = (
-    DemoPerson("head", "Helen", "Ashdown", "Executive Head Teacher", None, ("head_teacher",), acknowledged=True),
-    DemoPerson("comms", "Marcus", "Reid", "Communications Manager", None, ("comms_manager", "staff"), "head", acknowledged=True),
-    DemoPerson("dsl", "Priya", "Natarajan", "Deputy Head and Designated Safeguarding Lead", None, ("dsl", "staff"), "head", acknowledged=True),
-    DemoPerson("deputydsl", "Tom", "Okafor", "Assistant Head (Roselands), Deputy DSL", "roselands", ("deputy_dsl", "staff"), "head", acknowledged=True),
-    DemoPerson("linemanager", "Sarah", "Whitfield", "Assistant Head (Key Stage 2)", "stafford", ("staff",), "head", acknowledged=True),
-    DemoPerson("teacher", "James", "Carter", "Year 4 Teacher", "stafford", ("staff",), "linemanager"),
-    DemoPerson("teacher2", "Aisha", "Begum", "Year 1 Teacher", "roselands", ("staff",), "deputydsl", acknowledged=True),
+    DemoPerson(
+        "head",
+        "Helen",
+        "Ashdown",
+        "Executive Head Teacher",
+        None,
+        ("head_teacher",),
+        acknowledged=True,
+    ),
+    DemoPerson(
+        "comms",
+        "Marcus",
+        "Reid",
+        "Communications Manager",
+        None,
+        ("comms_manager", "staff"),
+        "head",
+        acknowledged=True,
+    ),
+    DemoPerson(
+        "dsl",
+        "Priya",
+        "Natarajan",
+        "Deputy Head and Designated Safeguarding Lead",
+        None,
+        ("dsl", "staff"),
+        "head",
+        acknowledged=True,
+    ),
+    DemoPerson(
+        "deputydsl",
+        "Tom",
+        "Okafor",
+        "Assistant Head (Roselands), Deputy DSL",
+        "roselands",
+        ("deputy_dsl", "staff"),
+        "head",
+        acknowledged=True,
+    ),
+    DemoPerson(
+        "linemanager",
+        "Sarah",
+        "Whitfield",
+        "Assistant Head (Key Stage 2)",
+        "stafford",
+        ("staff",),
+        "head",
+        acknowledged=True,
+    ),
+    DemoPerson(
+        "teacher", "James", "Carter", "Year 4 Teacher", "stafford", ("staff",), "linemanager"
+    ),
+    DemoPerson(
+        "teacher2",
+        "Aisha",
+        "Begum",
+        "Year 1 Teacher",
+        "roselands",
+        ("staff",),
+        "deputydsl",
+        acknowledged=True,
+    ),
     DemoPerson("ta", "Ben", "Howarth", "Teaching Assistant", "roselands", ("staff",), "deputydsl"),
-    DemoPerson("itlead", "Olu", "Adebayo", "Network Manager", None, ("it_lead", "staff"), "head", acknowledged=True),
-    DemoPerson("contractor", "Dave", "Mills", "ICT Support (contractor)", None, ("contractor",), "itlead"),
+    DemoPerson(
+        "itlead",
+        "Olu",
+        "Adebayo",
+        "Network Manager",
+        None,
+        ("it_lead", "staff"),
+        "head",
+        acknowledged=True,
+    ),
+    DemoPerson(
+        "contractor", "Dave", "Mills", "ICT Support (contractor)", None, ("contractor",), "itlead"
+    ),
     DemoPerson("governor", "Margaret", "Hale", "Chair of Governors", None, ("governor",)),
-    DemoPerson("admin", "Karen", "Blake", "Federation Office Manager", None, ("administrator", "staff"), "head", acknowledged=True, is_staff_user=True),
+    DemoPerson(
+        "admin",
+        "Karen",
+        "Blake",
+        "Federation Office Manager",
+        None,
+        ("administrator", "staff"),
+        "head",
+        acknowledged=True,
+        is_staff_user=True,
+    ),
     DemoPerson("parent", "Claire", "Dawson", "Parent", None, ("family_member",)),
     DemoPerson("pupil", "Oliver", "Bennett", "", "stafford", ("pupil",), year_group="4"),
     DemoPerson("pupil2", "Amelia", "Clarke", "", "stafford", ("pupil",), year_group="4"),
     DemoPerson("pupil3", "Noah", "Patel", "", "stafford", ("pupil",), year_group="3"),
     DemoPerson("pupil4", "Isla", "Thompson", "", "roselands", ("pupil",), year_group="1"),
     DemoPerson("pupil5", "Leo", "Murphy", "", "roselands", ("pupil",), year_group="R"),
-)  # fmt: skip
+)
 
 LOGIN_HINTS = (
     ("head", "head teacher"),
@@ -124,34 +200,49 @@ def _load_people() -> tuple[Organisation, dict[str, User]]:
     )
     schools = {
         "roselands": services.school_create(
-            organisation=organisation, name="Roselands Infant School", slug="roselands",
+            organisation=organisation,
+            name="Roselands Infant School",
+            slug="roselands",
             website="https://www.roselands-stafford.example/roselands",
-            phone="01632 960001", address="2 Example Road, Eastbourne BN21 0ZY", by=None,
+            phone="01632 960001",
+            address="2 Example Road, Eastbourne BN21 0ZY",
+            by=None,
         ),
         "stafford": services.school_create(
-            organisation=organisation, name="Stafford Junior School", slug="stafford",
+            organisation=organisation,
+            name="Stafford Junior School",
+            slug="stafford",
             website="https://www.roselands-stafford.example/stafford",
-            phone="01632 960002", address="3 Example Road, Eastbourne BN21 0ZX", by=None,
+            phone="01632 960002",
+            address="3 Example Road, Eastbourne BN21 0ZX",
+            by=None,
         ),
-    }  # fmt: skip
+    }
     people: dict[str, User] = {}
     for spec in PEOPLE:
         person = services.person_create(
-            organisation=organisation, username=spec.username, first_name=spec.first,
-            last_name=spec.last, position=spec.position,
+            organisation=organisation,
+            username=spec.username,
+            first_name=spec.first,
+            last_name=spec.last,
+            position=spec.position,
             email=f"{spec.username}@roselands-stafford.e-sussex.sch.uk",
             school=schools[spec.school] if spec.school else None,
             line_manager=people[spec.manager] if spec.manager else None,
-            password=DEMO_PASSWORD, by=None,
-        )  # fmt: skip
+            password=DEMO_PASSWORD,
+            by=None,
+        )
         if spec.is_staff_user:
             person.is_staff = True
             person.save(update_fields=["is_staff"])
         for role in spec.roles:
             services.role_assign(
-                user=person, role=role, year_group=spec.year_group if role == "pupil" else "",
-                school=schools[spec.school] if spec.school else None, by=None,
-            )  # fmt: skip
+                user=person,
+                role=role,
+                year_group=spec.year_group if role == "pupil" else "",
+                school=schools[spec.school] if spec.school else None,
+                by=None,
+            )
         people[spec.username] = person
     return organisation, people
 
@@ -166,9 +257,12 @@ def _load_policy(organisation: Organisation, people: dict[str, User]) -> None:
     path = settings.DEFAULT_POLICY_FILE
     parsed, sha = policy_file_parse(path=path)
     version = policy_version_import(
-        organisation=organisation, parsed=parsed, source_name=path.name, source_sha256=sha,
+        organisation=organisation,
+        parsed=parsed,
+        source_name=path.name,
+        source_sha256=sha,
         by=people["admin"],
-    )  # fmt: skip
+    )
     for spec in PEOPLE:
         if spec.acknowledged:
             policy_acknowledge(person=people[spec.username], version=version)

@@ -21,7 +21,7 @@ class DatabaseOutboxBackend(BaseEmailBackend):
                 organisation_id=int(org) if org else None,
                 from_email=message.from_email,
                 to=list(message.to) + list(message.cc) + list(message.bcc),
-                subject=message.subject,
+                subject=str(message.subject),
                 body=str(message.body),
                 category=message.extra_headers.get(CATEGORY_HEADER, ""),
             )

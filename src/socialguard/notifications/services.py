@@ -31,20 +31,26 @@ def email_after_commit(
     skipped: they see the same information on their dashboard.
     """
     addresses = sorted(
-        {r if isinstance(r, str) else r.email for r in recipients if (r if isinstance(r, str) else r.email)}
+        {
+            r if isinstance(r, str) else r.email
+            for r in recipients
+            if (r if isinstance(r, str) else r.email)
+        }
     )
     if not addresses:
         return
     body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
-    payload = {
-        "to": addresses, "subject": subject, "body": body,
-        "organisation_id": organisation_id, "category": category,
-    }  # fmt: skip
 
     def enqueue() -> None:
         from socialguard.notifications.tasks import send_email
 
-        send_email.enqueue(**payload)
+        send_email.enqueue(
+            to=addresses,
+            subject=subject,
+            body=body,
+            organisation_id=organisation_id,
+            category=category,
+        )
 
     transaction.on_commit(enqueue)
 

@@ -60,7 +60,7 @@ def _acknowledgement_card(user: User, version: PolicyVersion) -> DashboardCard:
         )
     return DashboardCard(
         title="Read and acknowledge the Social Media Policy",
-        body="Every staff member, governor, contractor, trainee and volunteer must follow it (2.1).",
+        body="Every staff member, governor, contractor, trainee and volunteer must follow it.",
         tone="todo",
         link_url=reverse("policy:current") + "#acknowledge",
         link_text="Read the policy",

@@ -6,12 +6,6 @@ import hashlib
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-
-from socialguard.accounts.models import Organisation, User
-from socialguard.accounts.selectors import is_staff_member
-from socialguard.audit.services import audit_record
-from socialguard.core.errors import ApplicationError, ErrorCode
-from socialguard.policy.models import Acknowledgement, Clause, PolicySection, PolicyVersion
 from socialguard.policy.parser import (
     ParsedPolicy,
     PolicyParseError,
@@ -19,6 +13,12 @@ from socialguard.policy.parser import (
     parse_policy_text,
     read_policy_file,
 )
+
+from socialguard.accounts.models import Organisation, User
+from socialguard.accounts.selectors import is_staff_member
+from socialguard.audit.services import audit_record
+from socialguard.core.errors import ApplicationError, ErrorCode
+from socialguard.policy.models import Acknowledgement, Clause, PolicySection, PolicyVersion
 
 
 def policy_file_parse(*, path: Path) -> tuple[ParsedPolicy, str]:
@@ -69,15 +69,21 @@ def policy_version_import(
     }
     Clause.objects.bulk_create(
         Clause(
-            version=version, section=sections[c.section_number], number=c.number, text=c.text,
-            obligation=str(c.obligation), position=index,
-        )  # fmt: skip
+            version=version,
+            section=sections[c.section_number],
+            number=c.number,
+            text=c.text,
+            obligation=str(c.obligation),
+            position=index,
+        )
         for index, c in enumerate(parsed.clauses)
     )
     audit_record(
-        actor=by, action="policy.version.import", target=version,
+        actor=by,
+        action="policy.version.import",
+        target=version,
         details={"clauses": len(parsed.clauses), "source": source_name, "sha256": source_sha256},
-    )  # fmt: skip
+    )
     return version
 
 
@@ -85,7 +91,9 @@ def policy_version_import(
 def policy_acknowledge(*, person: User, version: PolicyVersion) -> Acknowledgement:
     """2.1: every staff member confirms they have read the current policy."""
     if person.organisation_id != version.organisation_id:
-        raise ApplicationError("This policy belongs to another organisation.", code=ErrorCode.FORBIDDEN)
+        raise ApplicationError(
+            "This policy belongs to another organisation.", code=ErrorCode.FORBIDDEN
+        )
     if not version.is_current:
         raise ApplicationError(
             "This version has been replaced; please read and acknowledge the current one.",
@@ -104,7 +112,10 @@ def policy_acknowledge(*, person: User, version: PolicyVersion) -> Acknowledgeme
     except IntegrityError:  # a double click that raced itself
         return Acknowledgement.objects.get(person=person, version=version)
     audit_record(
-        actor=person, action="policy.acknowledge", target=version, clauses=["2.1"],
+        actor=person,
+        action="policy.acknowledge",
+        target=version,
+        clauses=["2.1"],
         details={"version": version.version},
-    )  # fmt: skip
+    )
     return ack

@@ -16,7 +16,7 @@ def _organisation_for(request: HttpRequest, slug: str | None) -> Organisation | 
         return get_object_or_404(Organisation, slug=slug)
     user = request.user
     if user.is_authenticated and getattr(user, "organisation", None) is not None:
-        return user.organisation  # type: ignore[union-attr]
+        return user.organisation
     organisations = list(Organisation.objects.all()[:2])
     return organisations[0] if len(organisations) == 1 else None
 
@@ -26,9 +26,7 @@ def policy_current(request: HttpRequest, slug: str | None = None) -> HttpRespons
     """The policy is public, as schools publish theirs; each clause is linkable by its number."""
     organisation = _organisation_for(request, slug)
     if organisation is None:
-        return render(
-            request, "policy/choose.html", {"organisations": Organisation.objects.all()}
-        )
+        return render(request, "policy/choose.html", {"organisations": Organisation.objects.all()})
     version = selectors.policy_current(organisation=organisation)
     if version is None:
         raise Http404("This organisation has not published a policy yet.")

@@ -15,10 +15,15 @@ pytestmark = pytest.mark.django_db
 
 def test_person_and_role_creation_is_audited(cast) -> None:  # type: ignore[no-untyped-def]
     person = services.person_create(
-        organisation=cast.organisation, username="newteacher", first_name="Nia",
-        last_name="Jones", position="Year 2 Teacher", school=cast.infant,
-        line_manager=cast.deputy_dsl, by=cast.admin,
-    )  # fmt: skip
+        organisation=cast.organisation,
+        username="newteacher",
+        first_name="Nia",
+        last_name="Jones",
+        position="Year 2 Teacher",
+        school=cast.infant,
+        line_manager=cast.deputy_dsl,
+        by=cast.admin,
+    )
     services.role_assign(user=person, role=Role.STAFF, school=cast.infant, by=cast.admin)
     actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
     assert actions == ["accounts.person.create", "accounts.role.assign"]
@@ -79,5 +84,7 @@ def test_roster_lists_pupils_staff_and_official_contacts(cast) -> None:  # type:
     assert {"first": cast.pupil.first_name, "last": cast.pupil.last_name, "year": "4"} in roster[
         "pupils"
     ]
-    assert cast.parent.first_name not in [s["first"] for s in roster["staff"] if s["last"] == cast.parent.last_name]
+    assert cast.parent.first_name not in [
+        s["first"] for s in roster["staff"] if s["last"] == cast.parent.last_name
+    ]
     assert roster["email_domains"] == ["rs.example.sch.uk"]

@@ -19,9 +19,12 @@ def _record_three(org_user):  # type: ignore[no-untyped-def]
     with transaction.atomic():
         for n in range(3):
             audit_record(
-                actor=org_user, action="test.thing.do", target=org_user,
-                clauses=["A.5.6", "2.1"], details={"n": n},
-            )  # fmt: skip
+                actor=org_user,
+                action="test.thing.do",
+                target=org_user,
+                clauses=["A.5.6", "2.1"],
+                details={"n": n},
+            )
     return list(AuditEvent.objects.order_by("seq"))
 
 
@@ -77,7 +80,11 @@ def test_code_cannot_update_or_delete_events() -> None:
 def test_database_refuses_update_even_from_raw_sql() -> None:
     user = UserFactory()
     event = _record_three(user)[0]
-    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as c:
+    with (
+        pytest.raises(Exception, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as c,
+    ):
         c.execute("UPDATE audit_auditevent SET action = %s WHERE id = %s", ["x.y", event.pk])
 
 
@@ -128,7 +135,10 @@ def test_verify_reports_events_cut_from_the_end() -> None:
 
 
 def test_each_organisation_has_its_own_chain() -> None:
-    a, b = UserFactory(organisation=OrganisationFactory()), UserFactory(organisation=OrganisationFactory())
+    a, b = (
+        UserFactory(organisation=OrganisationFactory()),
+        UserFactory(organisation=OrganisationFactory()),
+    )
     with transaction.atomic():
         audit_record(actor=a, action="test.thing.do", target=a)
         audit_record(actor=b, action="test.thing.do", target=b)

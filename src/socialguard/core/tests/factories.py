@@ -9,7 +9,7 @@ from django.db import transaction
 
 from socialguard.accounts.models import Organisation, RoleAssignment, School, User
 
-PASSWORD = "correct-horse-battery"  # noqa: S105
+PASSWORD = "correct-horse-battery"
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -58,7 +58,10 @@ def person_with_roles(
         person = UserFactory(organisation=organisation, school=school, **fields)
         for role in roles:
             RoleAssignment.objects.create(
-                user=person, organisation=organisation, school=school, role=role,
+                user=person,
+                organisation=organisation,
+                school=school,
+                role=role,
                 year_group="4" if role == "pupil" else "",
-            )  # fmt: skip
+            )
     return person

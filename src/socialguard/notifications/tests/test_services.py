@@ -27,7 +27,9 @@ def test_mail_is_sent_only_after_commit(cast, django_capture_on_commit_callbacks
         _notify(cast)
         assert mail.outbox == []  # nothing leaves before the change commits
     assert len(mail.outbox) == 1
-    assert sorted(mail.outbox[0].to) == sorted([cast.head.email, cast.dsl.email, "office@example.sch.uk"])
+    assert sorted(mail.outbox[0].to) == sorted(
+        [cast.head.email, cast.dsl.email, "office@example.sch.uk"]
+    )
     assert "Hello Helen" in mail.outbox[0].body
 
 
@@ -42,10 +44,15 @@ def test_rolled_back_change_sends_nothing(cast) -> None:  # type: ignore[no-unty
 @override_settings(EMAIL_BACKEND="socialguard.notifications.backends.DatabaseOutboxBackend")
 def test_demo_backend_keeps_messages_for_the_outbox(cast) -> None:  # type: ignore[no-untyped-def]
     email_deliver(
-        to=["head@example.sch.uk"], subject="Kept", body="Body", organisation_id=cast.organisation.pk,
+        to=["head@example.sch.uk"],
+        subject="Kept",
+        body="Body",
+        organisation_id=cast.organisation.pk,
         category="test",
-    )  # fmt: skip
+    )
     message = OutboxMessage.objects.get()
     assert (message.subject, message.organisation_id, message.category) == (
-        "Kept", cast.organisation.pk, "test",
-    )  # fmt: skip
+        "Kept",
+        cast.organisation.pk,
+        "test",
+    )
