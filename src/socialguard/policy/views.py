@@ -29,7 +29,7 @@ def policy_current(request: HttpRequest, slug: str | None = None) -> HttpRespons
         return render(request, "policy/choose.html", {"organisations": Organisation.objects.all()})
     version = selectors.policy_current(organisation=organisation)
     if version is None:
-        raise Http404("This organisation has not published a policy yet.")
+        return render(request, "policy/none.html", {"organisation": organisation})
     context = {
         "organisation": organisation,
         "version": version,
