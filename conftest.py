@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
 
-from socialguard.accounts.models import Organisation, School, User
+if TYPE_CHECKING:  # imported lazily so that `pytest -p no:django` works for the pure engine
+    from socialguard.accounts.models import Organisation, School, User
 
 
 @dataclass

@@ -102,7 +102,7 @@ def _clean(line: str) -> str:
 
 
 def _is_heading_text(title: str, *, markdown: bool) -> bool:
-    """Section headings are in capitals in Word policies ('1 INTRODUCTION'); any case in markdown."""
+    """Headings are capitals in Word policies ('1 INTRODUCTION'); any case in markdown."""
     first_word = re.sub(r"[^A-Za-z]", "", title.split()[0]) if title.split() else ""
     return markdown or (len(first_word) > 1 and first_word.isupper())
 
@@ -321,7 +321,7 @@ def parse_month_year(value: str) -> date | None:
     value = " ".join(value.split())
     for fmt in _DATE_FORMATS:
         try:
-            return datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a date, not a time
+            return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
     return None

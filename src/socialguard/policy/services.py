@@ -6,6 +6,12 @@ import hashlib
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+
+from socialguard.accounts.models import Organisation, User
+from socialguard.accounts.selectors import is_staff_member
+from socialguard.audit.services import audit_record
+from socialguard.core.errors import ApplicationError, ErrorCode
+from socialguard.policy.models import Acknowledgement, Clause, PolicySection, PolicyVersion
 from socialguard.policy.parser import (
     ParsedPolicy,
     PolicyParseError,
@@ -13,12 +19,6 @@ from socialguard.policy.parser import (
     parse_policy_text,
     read_policy_file,
 )
-
-from socialguard.accounts.models import Organisation, User
-from socialguard.accounts.selectors import is_staff_member
-from socialguard.audit.services import audit_record
-from socialguard.core.errors import ApplicationError, ErrorCode
-from socialguard.policy.models import Acknowledgement, Clause, PolicySection, PolicyVersion
 
 
 def policy_file_parse(*, path: Path) -> tuple[ParsedPolicy, str]:
