@@ -232,10 +232,19 @@ def cmd_roster_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_screen(args: argparse.Namespace) -> int:
-    from socialguard.screening import cli as screening_cli
+def _screening_cli() -> Any:
+    """The engine's own CLI module, imported by name: it has no Django, so 'screen' starts fast."""
+    import importlib
 
-    return screening_cli.run(args)
+    return importlib.import_module("socialguard.screening.cli")
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    try:
+        screening_cli = _screening_cli()
+    except ImportError:
+        raise CommandError("the screening engine is not installed in this build") from None
+    return int(screening_cli.run(args))
 
 
 # --- the parser ------------------------------------------------------------------------------
@@ -326,7 +335,7 @@ def _audit_commands(sub: Any) -> None:
 
 def _screen_options(parser: argparse.ArgumentParser) -> None:
     try:
-        from socialguard.screening import cli as screening_cli
+        screening_cli = _screening_cli()
     except ImportError:  # the engine is optional at import time; 'screen' then explains itself
         parser.add_argument("text", nargs="?")
         return

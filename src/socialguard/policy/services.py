@@ -8,9 +8,10 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 
 from socialguard.accounts.models import Organisation, User
-from socialguard.accounts.selectors import is_staff_member
+from socialguard.accounts.selectors import is_staff_member, staff_members_of
 from socialguard.audit.services import audit_record
 from socialguard.core.errors import ApplicationError, ErrorCode
+from socialguard.notifications.services import email_after_commit
 from socialguard.policy.models import Acknowledgement, Clause, PolicySection, PolicyVersion
 from socialguard.policy.parser import (
     ParsedPolicy,
@@ -78,6 +79,8 @@ def policy_version_import(
         )
         for index, c in enumerate(parsed.clauses)
     )
+    if make_current:
+        _ask_staff_to_acknowledge(version=version)
     audit_record(
         actor=by,
         action="policy.version.import",
@@ -85,6 +88,18 @@ def policy_version_import(
         details={"clauses": len(parsed.clauses), "source": source_name, "sha256": source_sha256},
     )
     return version
+
+
+def _ask_staff_to_acknowledge(*, version: PolicyVersion) -> None:
+    """2.1: a new current version must be read by every staff member; tell them after commit."""
+    email_after_commit(
+        recipients=staff_members_of(organisation=version.organisation),
+        subject=f"Please read and acknowledge the {version.title} (version {version.version})",
+        template="policy/email/acknowledge_request.txt",
+        context={"version": version, "organisation": version.organisation},
+        organisation_id=version.organisation_id,
+        category="policy.acknowledge_request",
+    )
 
 
 @transaction.atomic

@@ -16,4 +16,4 @@ STORAGES = {
 ALLOWED_HOSTS = ["*"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]

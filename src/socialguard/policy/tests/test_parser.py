@@ -179,7 +179,7 @@ def test_errors_name_the_line(text: str, line: int, words: str) -> None:
 def test_unreadable_docx_is_a_parse_error(tmp_path: Path) -> None:
     path = tmp_path / "broken.docx"
     path.write_bytes(b"not a zip")
-    with pytest.raises(PolicyParseError, match="not a readable .docx"):
+    with pytest.raises(PolicyParseError, match=r"not a readable \.docx"):
         parse_policy_file(path=path)
 
 

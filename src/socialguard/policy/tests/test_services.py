@@ -117,3 +117,21 @@ def test_unsupported_file_type_is_explained(tmp_path: Path) -> None:
     with pytest.raises(ApplicationError) as error:
         policy_file_parse(path=bad)
     assert ".pdf" in error.value.message or "pdf" in error.value.message.lower()
+
+
+def test_new_current_version_asks_staff_to_acknowledge_after_commit(  # type: ignore[no-untyped-def]
+    cast, django_capture_on_commit_callbacks
+) -> None:
+    from django.conf import settings
+    from django.core import mail
+
+    parsed, _ = policy_file_parse(path=settings.DEFAULT_POLICY_FILE)
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_version_import(
+            organisation=cast.organisation, parsed=parsed, source_name="p", by=None
+        )
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert cast.teacher.email in message.to and cast.contractor.email in message.to
+    assert cast.parent.email not in message.to and cast.outsider.email not in message.to
+    assert "/policy/#acknowledge" in message.body
