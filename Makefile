@@ -1,6 +1,7 @@
 # socialguard: `make demo` to try it, `make test` to check it. Both build .venv when missing.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
+LINT_PATHS := src tests conftest.py $(wildcard benchmarks/*.py)
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
@@ -28,8 +29,8 @@ serve: install
 	$(BIN)/socialguard serve
 
 lint: install-dev
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy
 
 # The suite runs on SQLite, then again on PostgreSQL when DATABASE_URL is set (CI sets it).

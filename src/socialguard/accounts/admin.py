@@ -9,7 +9,11 @@ from django.http import HttpRequest
 
 from socialguard.accounts.models import Organisation, RoleAssignment, School, User
 from socialguard.audit.services import audit_record
-from socialguard.core.admin import AuditedAdminMixin, OrganisationScopedAdmin
+from socialguard.core.admin import (
+    AuditedAdminMixin,
+    OrganisationScopedAdmin,
+    ScopedForeignKeysMixin,
+)
 
 
 @admin.register(Organisation)
@@ -41,7 +45,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, ScopedForeignKeysMixin, DjangoUserAdmin):
     list_display = ("username", "first_name", "last_name", "position", "school", "line_manager")
     list_filter = ("organisation", "school", "is_active")
     search_fields = ("username", "first_name", "last_name", "email")
@@ -76,9 +80,6 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        return OrganisationScopedAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)  # type: ignore[arg-type]
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         instances = formset.save(commit=False)

@@ -40,19 +40,11 @@ class AuditedAdminMixin:
             self.delete_model(request, obj)
 
 
-class OrganisationScopedAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    """Lists only the administrator's organisation; the organisation field is fixed to theirs."""
-
-    organisation_field = "organisation"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{self.organisation_field: request.user.organisation_id})  # type: ignore[union-attr]
+class ScopedForeignKeysMixin:
+    """Choices in foreign-key fields come only from the administrator's own organisation."""
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
         if request.user.is_superuser or field is None or field.queryset is None:
             return field
         model = db_field.related_model
@@ -62,3 +54,15 @@ class OrganisationScopedAdmin(AuditedAdminMixin, admin.ModelAdmin):
         elif any(f.name == "organisation" for f in model._meta.fields):
             field.queryset = field.queryset.filter(organisation_id=org_id)
         return field
+
+
+class OrganisationScopedAdmin(AuditedAdminMixin, ScopedForeignKeysMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Lists only the administrator's organisation; the organisation field is fixed to theirs."""
+
+    organisation_field = "organisation"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{self.organisation_field: request.user.organisation_id})  # type: ignore[union-attr]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from socialguard.accounts.models import School
 from socialguard.audit.models import AuditEvent
@@ -46,3 +47,13 @@ def test_admin_cannot_move_a_school_into_another_organisation(cast) -> None:  # 
     assert response.status_code == 200  # the form is shown again with an error
     assert "Select a valid choice" in response.content.decode()
     assert School.objects.get(pk=cast.junior.pk).name == "Stafford Junior School"
+
+
+def test_person_page_offers_only_own_organisation_choices(cast) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(cast.admin)
+    page = client.get(f"/admin/accounts/user/{cast.teacher.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Stafford Junior School" in html and escape(str(cast.line_manager)) in html
+    assert escape(str(cast.outsider)) not in html and "Downs Valley Trust" not in html
