@@ -56,7 +56,7 @@ class ScopedForeignKeysMixin:
         return field
 
 
-class OrganisationScopedAdmin(AuditedAdminMixin, ScopedForeignKeysMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganisationScopedAdmin(AuditedAdminMixin, ScopedForeignKeysMixin, admin.ModelAdmin):
     """Lists only the administrator's organisation; the organisation field is fixed to theirs."""
 
     organisation_field = "organisation"
