@@ -90,6 +90,10 @@ def role_labels_of(user: Any) -> list[str]:
 
 def navigation_links_for(user: Any) -> list[tuple[str, str]]:
     links = [("Dashboard", reverse("core:dashboard")), ("Policy", reverse("policy:current"))]
+    if user.has_perm("sites.view_register"):
+        links.append(("Official sites", reverse("sites:register")))
+    if user.has_perm("sites.propose"):
+        links.append(("Approvals", reverse("approvals:inbox")))
     if user.has_perm("policy.view_acknowledgements"):
         links.append(("Acknowledgements", reverse("policy:acknowledgements")))
     if user.has_perm("audit.view_events"):

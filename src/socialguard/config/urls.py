@@ -10,6 +10,8 @@ urlpatterns = [
     path("policy/", include("socialguard.policy.urls")),
     path("audit/", include("socialguard.audit.urls")),
     path("outbox/", include("socialguard.notifications.urls")),
+    path("sites/", include("socialguard.sites.urls")),
+    path("approvals/", include("socialguard.approvals.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "socialguard.audit",
     "socialguard.policy",
     "socialguard.notifications",
+    "socialguard.approvals",
+    "socialguard.sites",
 ]
 
 MIDDLEWARE = [
@@ -106,7 +108,6 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]

@@ -1,0 +1,89 @@
+"""Who may decide a step, and what is waiting for whom."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from socialguard.accounts.models import User
+from socialguard.accounts.selectors import people_with_role, roles_of
+from socialguard.approvals.models import ApprovalRequest, ApprovalStep, Delegation
+from socialguard.approvals.workflows import Rule
+
+
+def _active_delegations(on: date | None = None) -> QuerySet[Delegation]:
+    on = on or date.today()
+    return Delegation.objects.filter(revoked=False, starts_on__lte=on, ends_on__gte=on)
+
+
+def deputies_acting_for(user: Any) -> list[User]:
+    """The people ``user`` currently deputises for."""
+    return [
+        d.delegator for d in _active_delegations().filter(deputy=user).select_related("delegator")
+    ]
+
+
+def approvers_for(step: ApprovalStep, *, include_deputies: bool = True) -> list[User]:
+    """Who may decide the step now: never the author (A.3.4), plus named deputies (A.1.5)."""
+    request = step.request
+    if step.rule == Rule.LINE_MANAGER:
+        direct = [step.named_approver] if step.named_approver else []
+    else:
+        direct = list(people_with_role(organisation=request.organisation, roles=[step.role]))
+    direct = [p for p in direct if p.pk != request.submitted_by_id]
+    if not include_deputies:
+        return direct
+    deputies = [
+        d.deputy
+        for d in _active_delegations().filter(delegator__in=direct).select_related("deputy")
+        if d.deputy_id != request.submitted_by_id
+    ]
+    return direct + [d for d in deputies if d not in direct]
+
+
+def approval_requests_awaiting(user: Any) -> list[ApprovalRequest]:
+    """Requests whose current step this person (or someone they deputise for) may decide.
+
+    A later approver sees nothing until the earlier steps have passed (Hootsuite's rule).
+    """
+    if not getattr(user, "organisation_id", None):
+        return []
+    people = [user, *deputies_acting_for(user)]
+    roles = set().union(*(roles_of(p) for p in people))
+    steps = (
+        ApprovalStep.objects.filter(
+            status=ApprovalStep.Status.ACTIVE,
+            request__status=ApprovalRequest.Status.PENDING,
+            request__organisation_id=user.organisation_id,
+        )
+        .filter(
+            Q(rule=Rule.LINE_MANAGER, named_approver__in=people) | Q(rule=Rule.ROLE, role__in=roles)
+        )
+        .exclude(request__submitted_by=user)
+        .select_related("request", "request__submitted_by")
+        .order_by("request__created_at")
+    )
+    return [step.request for step in steps]
+
+
+def access_approval_request(*, user: Any, pk: int) -> ApprovalRequest | None:
+    """A request is visible to its author, to those whose step has been reached, and to
+    the organisation's administrators; never across organisations."""
+    org_id = getattr(user, "organisation_id", None)
+    if not org_id:
+        return None
+    request = (
+        ApprovalRequest.objects.filter(pk=pk, organisation_id=org_id)
+        .select_related("submitted_by")
+        .first()
+    )
+    if request is None:
+        return None
+    if request.submitted_by_id == user.pk or "administrator" in roles_of(user):
+        return request
+    for step in request.steps.exclude(status=ApprovalStep.Status.WAITING):
+        if user in approvers_for(step):
+            return request
+    return None

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from socialguard.accounts.models import User
+from socialguard.accounts.selectors import staff_members_of
+from socialguard.approvals import selectors, services
+from socialguard.approvals.models import ApprovalRequest
+from socialguard.core.errors import ApplicationError
+from socialguard.sites.forms import DecisionForm
+
+
+def approval_inbox(request: HttpRequest) -> HttpResponse:
+    waiting = selectors.approval_requests_awaiting(request.user)
+    mine = ApprovalRequest.objects.filter(submitted_by_id=request.user.pk).order_by("-created_at")[
+        :50
+    ]
+    return render(request, "approvals/inbox.html", {"waiting": waiting, "mine": mine})
+
+
+def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    approval = selectors.access_approval_request(user=request.user, pk=pk)
+    if approval is None:
+        raise Http404("No such request, or it is not your turn to see it yet.")
+    step = approval.current_step() if approval.status == ApprovalRequest.Status.PENDING else None
+    can_decide = step is not None and request.user in selectors.approvers_for(step)
+    form = DecisionForm(request.POST or None) if can_decide else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        assert isinstance(request.user, User)
+        try:
+            services.approval_decide(
+                request=approval,
+                approver=request.user,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+                signature_method=form.cleaned_data["signature_method"],
+                signature=form.signature(),
+            )
+            messages.success(
+                request, "Your decision is recorded and everyone involved has been told."
+            )
+            return redirect("approvals:detail", pk=pk)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    context = {
+        "approval": approval,
+        "steps": approval.steps.all(),
+        "decisions": approval.decisions.select_related("step", "approver", "on_behalf_of"),
+        "form": form,
+        "step": step,
+        "subject": approval.subject,
+    }
+    return render(request, "approvals/detail.html", context)
+
+
+def delegation_new(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    user = request.user
+    people = (
+        staff_members_of(organisation=user.organisation).exclude(pk=user.pk)
+        if user.organisation
+        else []
+    )
+    if request.method == "POST":
+        try:
+            deputy = next(p for p in people if str(p.pk) == request.POST.get("deputy"))
+            services.delegation_create(
+                delegator=user,
+                deputy=deputy,
+                starts_on=date.fromisoformat(request.POST.get("starts_on", "")),
+                ends_on=date.fromisoformat(request.POST.get("ends_on", "")),
+                reason=request.POST.get("reason", "")[:200],
+            )
+            messages.success(request, f"{deputy} can now sign off on your behalf for those dates.")
+            return redirect("approvals:inbox")
+        except StopIteration:
+            messages.error(request, "Choose a deputy from the list.")
+        except ValueError:
+            messages.error(request, "Give both dates, like 2026-12-01.")
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    return render(request, "approvals/delegate.html", {"people": people})

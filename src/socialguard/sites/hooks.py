@@ -1,0 +1,11 @@
+"""How the sites app plugs into the shared registries (approvals, dashboard)."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    from socialguard.approvals.services import register_subject_handler
+    from socialguard.approvals.workflows import Kind
+    from socialguard.sites.services import site_follow_approval
+
+    register_subject_handler(Kind.SITE_PROPOSAL, site_follow_approval)
