@@ -109,3 +109,23 @@ def site_register_csv(*, sites: QuerySet[Site]) -> Iterator[str]:
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
+
+
+def site_approval_sheets(*, site: Site) -> list[dict[str, Any]]:
+    """For each sign-off request of the site (newest first): every step with its last decision,
+    as the APPROVAL section of the paper Appendix B shows them."""
+    from socialguard.approvals.models import ApprovalRequest
+
+    requests = (
+        ApprovalRequest.objects.filter(kind="site_proposal", subject_id=site.pk)
+        .prefetch_related("steps__decisions__approver", "steps__decisions__on_behalf_of")
+        .order_by("-created_at")
+    )
+    sheets = []
+    for request in requests:
+        rows = []
+        for step in request.steps.all():
+            decisions = list(step.decisions.all())
+            rows.append({"step": step, "decision": decisions[-1] if decisions else None})
+        sheets.append({"request": request, "rows": rows})
+    return sheets

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from socialguard.accounts.models import User
-from socialguard.approvals.models import ApprovalRequest
 from socialguard.core.errors import ApplicationError
 from socialguard.sites import selectors, services
 from socialguard.sites.checks import site_proposal_problems
@@ -98,15 +97,12 @@ def site_proposal_edit(request: HttpRequest, pk: int | None = None) -> HttpRespo
 
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = _site_or_404(request, pk)
-    approvals = ApprovalRequest.objects.filter(
-        subject_id=site.pk, kind="site_proposal"
-    ).prefetch_related("steps", "decisions__approver", "decisions__on_behalf_of", "decisions__step")
     is_owner = site.owner_id == request.user.pk
     context = {
         "site": site,
         "is_owner": is_owner,
         "problems": site_proposal_problems(site) if site.status in services.EDITABLE else [],
-        "approvals": approvals,
+        "sheets": selectors.site_approval_sheets(site=site),
         "documents": selectors.current_documents(site),
         "administrators": selectors.people(site, SiteRole.Role.ADMINISTRATOR),
         "moderators": selectors.people(site, SiteRole.Role.MODERATOR),
