@@ -1,0 +1,36 @@
+"""Which detectors run, chosen by name (Presidio's registry idea)."""
+
+from __future__ import annotations
+
+from socialguard.screening.base import Detector
+from socialguard.screening.detectors.abuse import AbuseDetector
+from socialguard.screening.detectors.conduct import ConductDetector
+from socialguard.screening.detectors.confidential import ConfidentialDetector
+from socialguard.screening.detectors.contact import ContactDetector
+from socialguard.screening.detectors.house_rules import HouseRulesDetector
+from socialguard.screening.detectors.model import ClassifierDetector
+from socialguard.screening.detectors.personal import PersonalWebspaceDetector
+from socialguard.screening.detectors.pupils import PupilNameDetector
+from socialguard.screening.detectors.safeguarding import SafeguardingDetector
+
+DETECTORS: dict[str, type[Detector]] = {
+    cls.name: cls
+    for cls in (
+        ContactDetector,
+        PupilNameDetector,
+        ConfidentialDetector,
+        AbuseDetector,
+        SafeguardingDetector,
+        ConductDetector,
+        PersonalWebspaceDetector,
+        HouseRulesDetector,
+        ClassifierDetector,
+    )
+}
+
+
+def build_detectors(names: list[str] | None = None) -> list[Detector]:
+    unknown = set(names or ()) - set(DETECTORS)
+    if unknown:
+        raise ValueError(f"unknown detectors: {', '.join(sorted(unknown))}")
+    return [DETECTORS[name]() for name in (names or list(DETECTORS))]

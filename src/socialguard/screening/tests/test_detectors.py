@@ -1,0 +1,260 @@
+"""Truth tables per detector: positive and negative rows, including near-misses."""
+
+from __future__ import annotations
+
+import pytest
+
+from socialguard.screening import Context, HouseRule, Roster, Screener
+from socialguard.screening.detectors.contact import nhs_checksum_ok, upn_check_letter_ok
+from socialguard.screening.families import FAMILY_OF
+
+ROSTER = Roster.from_dict(
+    {
+        "organisation": "Roselands & Stafford Federation",
+        "schools": ["Stafford Junior School"],
+        "email_domains": ["roselands.sch.uk"],
+        "official_phones": ["01632 960000"],
+        "official_addresses": ["1 Example Road, Eastbourne BN21 0ZZ"],
+        "pupils": [
+            {"first": "Oliver", "last": "Bennett", "year": "4"},
+            {"first": "Zoë", "last": "Łukasz", "year": "2"},
+        ],
+        "staff": [{"first": "James", "last": "Carter", "position": "Teacher"}],
+    }
+)
+SCREENER = Screener.default()
+
+
+def families(text: str, **context: object) -> set[str | None]:
+    verdict = SCREENER.screen(text, Context(roster=ROSTER, **context))
+    return {FAMILY_OF.get(f.category) for f in verdict.findings}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("ring me on 07700 900123", True),
+        ("call 0 7 7 0 0 9 0 0 1 2 3", True),
+        ("oh seven seven oh oh nine oh oh one two three", True),
+        ("07OO 9OO123 after six", True),  # letters for digits
+        ("+33 6 12 34 56 78", True),
+        ("jess dot smith at gmail dot com", True),
+        ("jess.smith@gmail.com", True),
+        ("I live at 12 Acacia Avenue", True),
+        ("BN21 4AB", True),
+        ("DOB: 12/03/2015", True),
+        ("NHS 943 476 5919", True),
+        ("AB 12 34 56 C", True),
+        ("add me on snap @jess_x", True),
+        ("call the office on 01632 960000", False),  # the organisation's own number
+        ("office@roselands.sch.uk", False),  # the school's own domain on an official site
+        ("1 Example Road, Eastbourne BN21 0ZZ", False),
+        ("we won 3-1 at 2pm on 12 June", False),
+        ("meet at home later", False),
+        ("the Secret Garden", False),
+    ],
+)
+def test_contact(text: str, found: bool) -> None:
+    assert ("contact" in families(text)) is found
+
+
+def test_checksums() -> None:
+    assert nhs_checksum_ok("9434765919") and not nhs_checksum_ok("9434765918")
+    assert not nhs_checksum_ok("0000000000")
+    # A UPN's check letter is the weighted sum of the other twelve characters, mod 23.
+    body = "80112000100"
+    letters = "ABCDEFGHJKLMNPQRTUVWXYZ"
+    total = sum(int(d) * w for d, w in zip(body + "1", range(2, 14), strict=True))
+    assert upn_check_letter_ok(letters[total % 23] + body + "1")
+    assert not upn_check_letter_ok(letters[(total + 1) % 23] + body + "1")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Well done Oliver Bennett!", "pupil_full_name"),
+        ("OLIVER BENNETT'S story", "pupil_full_name"),
+        ("ollie bennett read well", "pupil_full_name"),  # nickname
+        ("Zoe Lukasz painted this", "pupil_full_name"),  # accents folded
+        ("Oliver in Year 4 scored", "pupil_first_name"),
+        ("Oliver scored", "pupil_first_name"),
+    ],
+)
+def test_pupils(text: str, category: str) -> None:
+    verdict = SCREENER.screen(text, Context(roster=ROSTER))
+    assert category in {f.category for f in verdict.findings}
+    assert "Bennett" not in verdict.redacted and "[pupil]" in verdict.redacted
+
+
+def test_first_name_alone_is_weaker_than_with_year() -> None:
+    alone = SCREENER.screen("Oliver scored", Context(roster=ROSTER)).findings[0]
+    with_year = SCREENER.screen("Oliver in Year 4 scored", Context(roster=ROSTER)).findings[0]
+    assert alone.score < with_year.score and alone.severity == "low"
+
+
+def test_staff_names_are_allowed_on_official_sites() -> None:
+    assert families("Mr James Carter led assembly") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("all muslims should go back to their country", "extreme_offence"),
+        ("I will kill you after school", "extreme_offence"),
+        ("k i l l yourself", "extreme_offence"),
+        ("you are such an idiot", "insult"),
+        ("what a fucking mess", "tone"),
+        ("shut the f*** up", "insult"),
+    ],
+)
+def test_abuse_positive(text: str, expected: str) -> None:
+    assert expected in families(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The kids killed it tonight!",
+        "I nearly died laughing",
+        "Year 6 smashed it",
+        "We do not tolerate racist language",
+        "you are not stupid, you are brilliant",
+        "The kids were shooting hoops at lunch",
+    ],
+)
+def test_harmless_uses_never_cite_a56(text: str) -> None:
+    verdict = SCREENER.screen(text, Context(roster=ROSTER))
+    assert "A.5.6" not in verdict.clauses and verdict.action != "block"
+
+
+def test_reporting_abuse_is_not_extreme_offence_but_reaches_the_dsl() -> None:
+    verdict = SCREENER.screen("they keep calling me a p@ki at lunch", Context(roster=ROSTER))
+    assert "A.5.6" not in verdict.clauses
+    assert "dsl" in verdict.escalate and verdict.action == "review"
+
+
+def test_extreme_offence_blocks_and_escalates() -> None:
+    verdict = SCREENER.screen("I will kill you after school", Context(roster=ROSTER))
+    assert verdict.action == "block" and "dsl" in verdict.escalate and "A.5.6" in verdict.clauses
+
+
+@pytest.mark.parametrize(
+    ("text", "escalate"),
+    [
+        ("my stepdad hits me", {"dsl"}),
+        ("I want to kill myself", {"dsl"}),
+        ("I'm being bullied on the bus", {"dsl"}),
+        ("this is our little secret", {"dsl"}),
+        ("send me a pic", {"dsl", "police_ceop"}),
+        ("you're so mature for your age", {"dsl"}),
+        ("message me on snapchat", {"dsl"}),
+        ("which way do you walk home", {"dsl"}),
+        ("meet me at the park alone", {"dsl", "police_ceop"}),
+        ("join the cause, the race war is coming", {"dsl"}),
+    ],
+)
+def test_safeguarding_escalates(text: str, escalate: set[str]) -> None:
+    verdict = SCREENER.screen(text, Context(roster=ROSTER, author_role="pupil"))
+    assert "safeguarding" in {FAMILY_OF.get(f.category) for f in verdict.findings}
+    assert escalate <= verdict.escalate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Secret santa on Friday",
+        "We are reading The Secret Garden",
+        "Our secret ingredient is cinnamon",
+        "Please send a photo of your homework project",
+        "I nearly died laughing",
+    ],
+)
+def test_safeguarding_near_misses(text: str) -> None:
+    assert "safeguarding" not in families(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "clause", "escalate"),
+    [
+        ("I think the new scheme is poor", "A.4.10", set()),
+        ("The school supports Labour", "5.3", set()),
+        ("We will refund every parent", "A.4.2", set()),
+        ("I'm a journalist from the Argus", "A.3.7", {"head_teacher"}),
+    ],
+)
+def test_official_site_conduct(text: str, clause: str, escalate: set[str]) -> None:
+    verdict = SCREENER.screen(text, Context(roster=ROSTER))
+    assert clause in verdict.clauses and escalate <= verdict.escalate
+
+
+def test_conduct_does_not_apply_to_personal_webspace() -> None:
+    assert "conduct" not in families("I think the film was great", audience="personal")
+
+
+@pytest.mark.parametrize(
+    ("text", "clause"),
+    [
+        ("Loving my job at Stafford Junior School", "6.1"),
+        ("sign up with jo@roselands.sch.uk", "6.10"),
+        ("me in my school lanyard with the school logo", "6.12"),
+    ],
+)
+def test_personal_webspace(text: str, clause: str) -> None:
+    verdict = SCREENER.screen(text, Context(roster=ROSTER, audience="personal"))
+    assert clause in verdict.clauses
+
+
+def test_pupils_on_personal_webspace_cite_68() -> None:
+    verdict = SCREENER.screen(
+        "Oliver Bennett was a nightmare today", Context(roster=ROSTER, audience="personal")
+    )
+    assert "6.8" in verdict.clauses
+
+
+def test_house_rules_block_review_censor_and_bad_patterns_are_skipped() -> None:
+    rules = (
+        HouseRule("bor*", "censor"),
+        HouseRule("fortnite", "review"),
+        HouseRule("spoiler", "block"),
+        HouseRule("(a+)+$", "review", regex=True),
+        HouseRule("([unclosed", "block", regex=True),
+    )
+    context = Context(roster=ROSTER, house_rules=rules)
+    assert SCREENER.screen("this is boring", context).redacted == "this is [removed]"
+    assert SCREENER.screen("who plays Fortnite?", context).action == "review"
+    assert SCREENER.screen("no spoilers please, spoiler: he wins", context).action == "block"
+    # RE2 runs the catastrophic-backtracking pattern in linear time; the broken one is skipped.
+    assert SCREENER.screen("a" * 5000 + "!", context).action in ("allow", "review")
+
+
+def test_spans_point_into_the_original_text() -> None:
+    text = "Ｃａｌｌ me on 07700\u200b 900123"
+    finding = next(f for f in SCREENER.screen(text, Context()).findings if f.category == "phone")
+    assert text[finding.start : finding.end].startswith("07700")
+
+
+def test_verdict_json_shape() -> None:
+    data = SCREENER.screen("ring 07700 900123", Context()).to_dict()
+    assert set(data) == {"action", "escalate", "findings", "redacted"}
+    assert set(data["findings"][0]) == {
+        "detector",
+        "category",
+        "clauses",
+        "severity",
+        "score",
+        "start",
+        "end",
+        "explanation",
+    }
+
+
+def test_screen_many_matches_screen() -> None:
+    texts = ["ring 07700 900123", "well done", "I will kill you"]
+    assert [v.to_dict() for v in SCREENER.screen_many(texts, Context())] == [
+        SCREENER.screen(t, Context()).to_dict() for t in texts
+    ]
+
+
+def test_unknown_audience_is_refused() -> None:
+    with pytest.raises(ValueError, match="audience"):
+        Context(audience="twitter")
