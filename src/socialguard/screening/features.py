@@ -7,6 +7,7 @@ the model robust to the spelling games people play with abuse ("stoopid", "b1tch
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import pairwise
 
 _TOKEN = re.compile(r"[a-z0-9']+")
@@ -25,12 +26,16 @@ def model_text(text: str) -> str:
     return _REPEATS.sub(r"\1\1", text)
 
 
+@lru_cache(maxsize=65536)
+def _char_grams(token: str) -> tuple[str, ...]:
+    padded = f"<{token}>"
+    return tuple(f"#{padded[i : i + n]}" for n in (3, 4) for i in range(len(padded) - n + 1))
+
+
 def features(text: str) -> set[str]:
     tokens = _TOKEN.findall(model_text(text))
     found = set(tokens)
     found.update(f"{a} {b}" for a, b in pairwise(tokens))
     for token in tokens:
-        padded = f"<{token}>"
-        for n in (3, 4):
-            found.update(f"#{padded[i : i + n]}" for i in range(len(padded) - n + 1))
+        found.update(_char_grams(token))
     return found

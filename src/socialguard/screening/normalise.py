@@ -108,6 +108,9 @@ def _is_invisible(char: str) -> bool:
 
 
 def _plain(original: str) -> View:
+    if original.isascii() and original.isprintable():
+        # Most messages: nothing to undo but case, one character in, one character out.
+        return View(original.lower(), tuple(range(len(original))))
     chars: list[str] = []
     offsets: list[int] = []
     for index, char in enumerate(original):

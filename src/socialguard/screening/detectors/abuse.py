@@ -68,8 +68,10 @@ def _slur_hashes() -> frozenset[str]:
     return frozenset(json.loads((_MODELS / "slur_hashes.json").read_text(encoding="utf-8")))
 
 
-def _hash(term: str) -> str:
-    return hashlib.blake2b(term.encode(), digest_size=8).hexdigest()
+@lru_cache(maxsize=65536)
+def _is_slur(term: str) -> bool:
+    """Words repeat across messages, so each is hashed once per process."""
+    return hashlib.blake2b(term.encode(), digest_size=8).hexdigest() in _slur_hashes()
 
 
 class AbuseDetector(Detector):
@@ -153,7 +155,6 @@ class AbuseDetector(Detector):
 
     @staticmethod
     def _slurs(lowered: str, add) -> None:
-        hashes = _slur_hashes()
         words = list(_WORD.finditer(lowered))
         for index, match in enumerate(words):
             candidates = [(match.group(), match.end())]
@@ -166,6 +167,6 @@ class AbuseDetector(Detector):
             )  # "faaggot" and "fagot" fold together
             candidates.append((stripped, match.end()))
             for term, end in candidates:
-                if _hash(term) in hashes:
+                if _is_slur(term):
                     add("slur", match.start(), end, "A slur: extreme offence (A.5.6).")
                     break

@@ -21,8 +21,10 @@ class ClassifierDetector(Detector):
         self.model = TextClassifier.default()
 
     def detect(self, text: NormalisedText, context: Context) -> list[Finding]:
-        scores = self.model.scores(text.folded.text)
-        end = len(text.original)
+        return self.from_scores(self.model.scores(text.folded.text), end=len(text.original))
+
+    def from_scores(self, scores: dict[str, float], *, end: int) -> list[Finding]:
+        """The decision on scores computed elsewhere (the engine scores a batch at once)."""
         if scores["hate"] >= HATE_THRESHOLD:
             return [
                 self.finding(

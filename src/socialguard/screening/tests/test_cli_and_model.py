@@ -44,7 +44,10 @@ def test_model_labels_and_sanity() -> None:
     benign = model.scores("Well done Year 6 on your SATs, what a brilliant effort")
     assert all(score < 0.5 for score in benign.values())
     assert model.scores("you are a stupid fucking idiot")["offensive"] > 0.9
-    assert model.scores_many(["a", "b"]) == [model.scores("a"), model.scores("b")]
+    batched = model.scores_many(["you idiot", "well done", ""])
+    single = [model.scores("you idiot"), model.scores("well done"), model.scores("")]
+    for many, one in zip(batched, single, strict=True):
+        assert many == pytest.approx(one, abs=1e-6)
 
 
 def test_engine_loads_without_network_or_django(monkeypatch: pytest.MonkeyPatch) -> None:
