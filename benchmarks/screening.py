@@ -19,7 +19,6 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +42,7 @@ TAILS = ["today!", "this afternoon.", "at the concert tonight.", "on the trip.",
 
 
 def messages(count: int) -> list[str]:
-    rng = random.Random(42)  # noqa: S311 - reproducible test data
+    rng = random.Random(42)
     out = []
     for _ in range(count):
         parts = [rng.choice(OPENERS), rng.choice(SUBJECTS), rng.choice(TAILS)]
