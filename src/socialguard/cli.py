@@ -124,6 +124,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import call_command
 
+    if not args.batch:
+        _scheduled_checks(float(os.environ.get("SOCIALGUARD_CHECK_INTERVAL", "900")))
     options: dict[str, Any] = {"queue_name": "*", "interval": args.interval, "reload": False}
     if args.batch:
         options["batch"] = True
@@ -239,6 +241,35 @@ def _screening_cli() -> Any:
     return importlib.import_module("socialguard.screening.cli")
 
 
+def cmd_sites_check(args: argparse.Namespace) -> int:
+    _django()
+    from socialguard.sites.staffing import sites_check_all
+
+    lines = sites_check_all()
+    print("\n".join(lines) if lines else "All live sites have cover; nothing to do.")
+    return 0
+
+
+def _scheduled_checks(interval: float) -> None:
+    """The worker's clock: run the periodic checks (staffing, lapsed approvals) every interval.
+    They are idempotent, so two workers running them at once change nothing twice."""
+    import threading
+    import time
+
+    def loop() -> None:
+        from socialguard.sites.staffing import sites_check_all
+
+        while True:
+            try:
+                for line in sites_check_all():
+                    print(f"[checks] {line}", flush=True)
+            except Exception as error:
+                print(f"[checks] failed: {error}", file=sys.stderr, flush=True)
+            time.sleep(interval)
+
+    threading.Thread(target=loop, name="socialguard-checks", daemon=True).start()
+
+
 def cmd_screen(args: argparse.Namespace) -> int:
     try:
         screening_cli = _screening_cli()
@@ -290,6 +321,14 @@ def build_parser() -> Parser:
     export.add_argument("--organisation", metavar="SLUG")
     export.add_argument("--output", "-o", metavar="FILE")
     export.set_defaults(func=cmd_roster_export)
+
+    sites = sub.add_parser("sites", help="official sites: run the periodic checks by hand")
+    sites_sub = sites.add_subparsers(dest="sites_command", metavar="ACTION", parser_class=Parser)
+    sites_sub.required = True
+    check = sites_sub.add_parser(
+        "check", help="staffing of live sites, lapsed approvals; prints what it did"
+    )
+    check.set_defaults(func=cmd_sites_check)
 
     screen = sub.add_parser("screen", help="screen text against the policy (offline)")
     _screen_options(screen)

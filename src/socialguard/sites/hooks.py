@@ -9,3 +9,8 @@ def register() -> None:
     from socialguard.sites.services import site_follow_approval
 
     register_subject_handler(Kind.SITE_PROPOSAL, site_follow_approval)
+
+    from socialguard.accounts.services import register_leaving_hook
+    from socialguard.sites.staffing import leaver_loses_site_roles
+
+    register_leaving_hook(leaver_loses_site_roles)

@@ -1,0 +1,111 @@
+"""A.5.4 / A.1.5: two administrators and two moderators available, or the site degrades."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+
+from socialguard.accounts.services import person_leave
+from socialguard.audit.models import AuditEvent
+from socialguard.cli import main
+from socialguard.sites.models import Site, SiteRole
+from socialguard.sites.staffing import absence_record, site_cover, site_mode, site_staffing_check
+from socialguard.sites.tests.factories import proposal
+
+pytestmark = pytest.mark.django_db
+TODAY = date.today()
+
+
+@pytest.fixture
+def live_site(cast) -> Site:  # type: ignore[no-untyped-def]
+    site = proposal(cast)  # admins: teacher, line_manager; moderators: comms, deputy_dsl
+    site.status = Site.Status.LIVE
+    site.save()
+    return site
+
+
+def test_full_cover_changes_nothing(live_site, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert site_staffing_check(site=live_site) is None
+    assert site_mode(live_site) == "normal" and mail.outbox == []
+
+
+def test_absence_today_degrades_and_alerts_owner_comms_and_head(
+    cast, live_site, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        absence_record(
+            user=cast.deputy_dsl,
+            starts_on=TODAY,
+            ends_on=TODAY + timedelta(days=3),
+            by=cast.deputy_dsl,
+        )
+    live_site.refresh_from_db()
+    assert live_site.is_degraded and site_mode(live_site) == "hold_all"
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert {cast.teacher.email, cast.comms.email, cast.head.email} <= recipients
+    assert AuditEvent.objects.filter(
+        action="sites.staffing.degrade", clauses=["A.1.5", "A.5.4"]
+    ).exists()
+
+
+def test_absence_starting_within_a_week_counts(cast, live_site) -> None:  # type: ignore[no-untyped-def]
+    absence_record(user=cast.line_manager, starts_on=TODAY + timedelta(days=5),
+                   ends_on=TODAY + timedelta(days=9), by=cast.line_manager)  # fmt: skip
+    cover = site_cover(site=live_site)
+    assert cover.administrators_now == 2 and cover.administrators_week == 1
+    live_site.refresh_from_db()
+    assert live_site.is_degraded
+
+
+def test_absence_later_than_a_week_does_not(cast, live_site) -> None:  # type: ignore[no-untyped-def]
+    absence_record(user=cast.line_manager, starts_on=TODAY + timedelta(days=10),
+                   ends_on=TODAY + timedelta(days=12), by=cast.line_manager)  # fmt: skip
+    live_site.refresh_from_db()
+    assert not live_site.is_degraded
+
+
+def test_alert_is_sent_once_and_cover_restored_is_told(
+    cast, live_site, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    absence_record(user=cast.comms, starts_on=TODAY, ends_on=TODAY, by=cast.comms)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert site_staffing_check(site=live_site) is None  # already degraded: no second alert
+    assert mail.outbox == []
+    SiteRole.objects.create(site=live_site, user=cast.dsl, role=SiteRole.Role.MODERATOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "restored" in (site_staffing_check(site=live_site) or "")
+    live_site.refresh_from_db()
+    assert not live_site.is_degraded and "cover restored" in mail.outbox[0].subject
+
+
+def test_read_only_mode_when_configured(cast, live_site) -> None:  # type: ignore[no-untyped-def]
+    live_site.stricter_mode = Site.StricterMode.READ_ONLY
+    live_site.save()
+    absence_record(user=cast.comms, starts_on=TODAY, ends_on=TODAY, by=cast.comms)
+    live_site.refresh_from_db()
+    assert site_mode(live_site) == "read_only"
+
+
+def test_leaver_is_removed_from_site_roles_and_cover_checked(cast, live_site) -> None:  # type: ignore[no-untyped-def]
+    person_leave(user=cast.line_manager, by=cast.head)
+    assert not SiteRole.objects.filter(user=cast.line_manager, active=True).exists()
+    live_site.refresh_from_db()
+    assert live_site.is_degraded
+    assert AuditEvent.objects.filter(
+        action="sites.roles.leaver_removed", clauses=["6.7", "A.5.4"]
+    ).exists()
+
+
+def test_sites_check_command_prints_what_it_did(cast, live_site, capsys) -> None:  # type: ignore[no-untyped-def]
+    from socialguard.sites.models import Absence
+
+    Absence.objects.create(
+        user=cast.comms, starts_on=TODAY, ends_on=TODAY
+    )  # recorded outside the service
+    assert main(["sites", "check"]) == 0
+    assert "short of cover" in capsys.readouterr().out
+    assert main(["sites", "check"]) == 0
+    assert "nothing to do" in capsys.readouterr().out
