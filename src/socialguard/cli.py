@@ -397,6 +397,15 @@ def main(argv: list[str] | None = None) -> int:
     except (CommandError, ApplicationError) as error:
         print(f"socialguard: error: {error}", file=sys.stderr)
         return 1
+    except Exception as error:
+        if error.__class__.__name__ in ("OperationalError", "ProgrammingError"):
+            print(
+                f"socialguard: error: the database is not ready ({error}); run 'socialguard "
+                "migrate' first, and check DATABASE_URL",
+                file=sys.stderr,
+            )
+            return 1
+        raise
     except KeyboardInterrupt:
         return 130
 

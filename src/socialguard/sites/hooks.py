@@ -14,3 +14,8 @@ def register() -> None:
     from socialguard.sites.staffing import leaver_loses_site_roles
 
     register_leaving_hook(leaver_loses_site_roles)
+
+    from socialguard.core.demo import register_demo_loader
+    from socialguard.sites.demo import load_demo_sites
+
+    register_demo_loader(load_demo_sites)

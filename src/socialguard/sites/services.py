@@ -205,3 +205,28 @@ def site_go_live(*, site: Site, by: User) -> Site:
     site.save(update_fields=["status", "updated_at"])
     audit_record(actor=by, action="sites.site.go_live", target=site, clauses=["A.4.1", "A.5.4"])
     return site
+
+
+@transaction.atomic
+def site_close(*, site: Site, by: User, reason: str = "") -> Site:
+    """A.1.6: the exit plan carried out. The site is archived read-only; its record stays."""
+    from socialguard.accounts.selectors import has_role
+
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    if by.pk != site.owner_id and not has_role(by, "head_teacher"):
+        raise ApplicationError(
+            "Only the owner or the head teacher closes a site.", code=ErrorCode.FORBIDDEN
+        )
+    if site.status == Site.Status.CLOSED:
+        raise ApplicationError("This site is already closed.", code=ErrorCode.ALREADY_DONE)
+    site.status = Site.Status.CLOSED
+    site.degraded_since = None
+    site.save(update_fields=["status", "degraded_since", "updated_at"])
+    audit_record(
+        actor=by,
+        action="sites.site.close",
+        target=site,
+        clauses=["A.1.6"],
+        details={"reason": reason[:300]},
+    )
+    return site

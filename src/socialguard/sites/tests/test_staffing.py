@@ -109,3 +109,21 @@ def test_sites_check_command_prints_what_it_did(cast, live_site, capsys) -> None
     assert "short of cover" in capsys.readouterr().out
     assert main(["sites", "check"]) == 0
     assert "nothing to do" in capsys.readouterr().out
+
+
+def test_demo_federation_has_sites_in_several_states(db) -> None:  # type: ignore[no-untyped-def]
+    from socialguard.audit.selectors import audit_chain_verify
+    from socialguard.core.demo import demo_federation_load
+
+    assert demo_federation_load().created
+    states = dict(Site.objects.values_list("name", "status"))
+    assert states == {
+        "Year 4 Learning Blog": "live",
+        "Stafford Sports News": "live",
+        "Year 1 Phonics Corner": "awaiting_head",
+        "Summer Reading Challenge 2026": "closed",
+    }
+    assert Site.objects.get(name="Stafford Sports News").is_degraded  # a moderator on leave
+    assert not Site.objects.get(name="Year 4 Learning Blog").is_degraded
+    assert audit_chain_verify().ok
+    assert not demo_federation_load().created  # a second run reuses what is there
