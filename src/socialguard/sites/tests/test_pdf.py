@@ -25,7 +25,7 @@ def _text(pdf: bytes) -> str:
     return "".join(chunks)
 
 
-def test_approved_form_pdf_has_the_three_signatures(cast) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+def test_approved_form_pdf_has_the_three_signatures(cast) -> None:  # type: ignore[no-untyped-def]
     site = proposal(cast)
     request = site_proposal_submit(site=site, by=cast.teacher)
     for person in (cast.line_manager, cast.comms, cast.head):
