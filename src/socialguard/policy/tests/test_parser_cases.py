@@ -185,9 +185,15 @@ def test_unreadable_docx_is_a_parse_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("April 2019", (2019, 4, 1)), ("30/04/2019", (2019, 4, 30)), ("2019-04-30", (2019, 4, 30)),
-     ("30 April 2019", (2019, 4, 30)), ("soon", None), ("", None)],
-)  # fmt: skip
+    [
+        ("April 2019", (2019, 4, 1)),
+        ("30/04/2019", (2019, 4, 30)),
+        ("2019-04-30", (2019, 4, 30)),
+        ("30 April 2019", (2019, 4, 30)),
+        ("soon", None),
+        ("", None),
+    ],
+)
 def test_parse_month_year(value: str, expected) -> None:  # type: ignore[no-untyped-def]
     parsed = parse_month_year(value)
     assert (parsed.timetuple()[:3] if parsed else None) == expected

@@ -29,8 +29,13 @@ def test_approved_form_pdf_has_the_three_signatures(cast) -> None:  # type: igno
     site = proposal(cast)
     request = site_proposal_submit(site=site, by=cast.teacher)
     for person in (cast.line_manager, cast.comms, cast.head):
-        approval_decide(request=request, approver=person, decision="approve",
-                        signature_method="typed_name", signature=person.get_full_name())  # fmt: skip
+        approval_decide(
+            request=request,
+            approver=person,
+            decision="approve",
+            signature_method="typed_name",
+            signature=person.get_full_name(),
+        )
     pdf = site_proposal_pdf(site=site)
     assert pdf.startswith(b"%PDF")
     text = _text(pdf)

@@ -52,8 +52,12 @@ def test_absence_today_degrades_and_alerts_owner_comms_and_head(
 
 
 def test_absence_starting_within_a_week_counts(cast, live_site) -> None:  # type: ignore[no-untyped-def]
-    absence_record(user=cast.line_manager, starts_on=TODAY + timedelta(days=5),
-                   ends_on=TODAY + timedelta(days=9), by=cast.line_manager)  # fmt: skip
+    absence_record(
+        user=cast.line_manager,
+        starts_on=TODAY + timedelta(days=5),
+        ends_on=TODAY + timedelta(days=9),
+        by=cast.line_manager,
+    )
     cover = site_cover(site=live_site)
     assert cover.administrators_now == 2 and cover.administrators_week == 1
     live_site.refresh_from_db()
@@ -61,8 +65,12 @@ def test_absence_starting_within_a_week_counts(cast, live_site) -> None:  # type
 
 
 def test_absence_later_than_a_week_does_not(cast, live_site) -> None:  # type: ignore[no-untyped-def]
-    absence_record(user=cast.line_manager, starts_on=TODAY + timedelta(days=10),
-                   ends_on=TODAY + timedelta(days=12), by=cast.line_manager)  # fmt: skip
+    absence_record(
+        user=cast.line_manager,
+        starts_on=TODAY + timedelta(days=10),
+        ends_on=TODAY + timedelta(days=12),
+        by=cast.line_manager,
+    )
     live_site.refresh_from_db()
     assert not live_site.is_degraded
 

@@ -22,9 +22,15 @@ def _as(user) -> Client:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     ("role", "register", "new"),
-    [("teacher", 200, 200), ("contractor", 200, 200), ("head", 200, 200), ("admin", 200, 200),
-     ("parent", 403, 403), ("pupil", 403, 403)],
-)  # fmt: skip
+    [
+        ("teacher", 200, 200),
+        ("contractor", 200, 200),
+        ("head", 200, 200),
+        ("admin", 200, 200),
+        ("parent", 403, 403),
+        ("pupil", 403, 403),
+    ],
+)
 def test_register_and_proposal_pages_by_role(cast, role, register, new) -> None:  # type: ignore[no-untyped-def]
     client = _as(getattr(cast, role))
     assert client.get("/sites/").status_code == register
