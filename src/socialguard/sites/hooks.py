@@ -19,3 +19,8 @@ def register() -> None:
     from socialguard.sites.demo import load_demo_sites
 
     register_demo_loader(load_demo_sites)
+
+    from socialguard.core.dashboard import register_dashboard_provider
+    from socialguard.sites.dashboard import sites_cards
+
+    register_dashboard_provider(sites_cards)

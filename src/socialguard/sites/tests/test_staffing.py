@@ -135,3 +135,13 @@ def test_demo_federation_has_sites_in_several_states(db) -> None:  # type: ignor
     assert not Site.objects.get(name="Year 4 Learning Blog").is_degraded
     assert audit_chain_verify().ok
     assert not demo_federation_load().created  # a second run reuses what is there
+
+
+def test_dashboard_warns_leaders_and_owner_about_short_cover(cast, live_site) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    absence_record(user=cast.comms, starts_on=TODAY, ends_on=TODAY, by=cast.comms)
+    for person, sees in ((cast.head, True), (cast.teacher, True), (cast.governor, False)):
+        client = Client()
+        client.force_login(person)
+        assert ("short of cover" in client.get("/").content.decode()) is sees, person.username
