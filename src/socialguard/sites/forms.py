@@ -7,6 +7,7 @@ from django import forms
 from socialguard.accounts.models import User
 from socialguard.accounts.selectors import staff_members_of
 from socialguard.sites.models import Audience, Site, SiteDocument
+from socialguard.sites.services import PROPOSAL_FIELDS
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
@@ -45,32 +46,7 @@ class ProposalForm(forms.ModelForm[Site]):
 
     class Meta:
         model = Site
-        fields = [
-            "name",
-            "school",
-            "department",
-            "purpose",
-            "aims",
-            "proposed_content",
-            "audience",
-            "audience_other",
-            "contributors",
-            "contributors_other",
-            "vetter",
-            "host",
-            "host_name",
-            "host_min_age",
-            "go_live_on",
-            "closure_on",
-            "review_on",
-            "advertising_plan",
-            "consent_plan",
-            "contributors_have_learning_disabilities",
-            "security_measures",
-            "home_office_checklist_reviewed",
-            "uses_school_logo",
-            "stricter_mode",
-        ]
+        fields = list(PROPOSAL_FIELDS)
         labels = {
             "name": "Name of the site",
             "purpose": "Purpose of setting up the site (why, and the content)",
