@@ -1,0 +1,37 @@
+"""Production refuses to start without a real SECRET_KEY; the embedded default needs nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+CHECK = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+
+
+def _run(settings_module: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    environment.update(DJANGO_SETTINGS_MODULE=settings_module, **env)
+    command = [sys.executable, "-c", CHECK]
+    return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=60)  # noqa: S603
+
+
+@pytest.mark.parametrize("key", ["", "short", "django-insecure-" + "x" * 40])
+def test_production_refuses_a_missing_or_weak_secret_key(key: str) -> None:
+    result = _run("socialguard.config.settings.production", SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_starts_with_a_real_key() -> None:
+    result = _run("socialguard.config.settings.production", SECRET_KEY="k" * 50)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_embedded_default_makes_its_own_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = _run("socialguard.config.settings.dev", SOCIALGUARD_VAR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "secret_key").read_text().strip()
