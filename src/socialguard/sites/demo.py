@@ -58,7 +58,7 @@ def _propose(people: dict[str, User], owner: str, name: str, **extra: Any) -> Si
         "contributors": ["pupils", "staff", "families"],
         "vetter": people["deputydsl"],
         "host": Site.Host.SCHOOL,
-        "go_live_on": today - timedelta(days=30),
+        "go_live_on": today - timedelta(days=7),
         "closure_on": today + timedelta(days=240),
         "review_on": today + timedelta(days=90),
         "advertising_plan": "Letter home and the school newsletter.",

@@ -201,3 +201,22 @@ class SiteEvaluation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Evaluation of {self.site} ({self.get_decision_display()})"
+
+
+class SiteReminder(models.Model):
+    """A lifecycle reminder already sent, so that each goes out once (A.1.6, A.1.7)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=20)  # review_30, review_7, closure_30, closure_7, neglect
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "kind", "due_on"], name="one_reminder_per_due_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site}: {self.kind} for {self.due_on}"

@@ -179,7 +179,7 @@ def leaver_loses_site_roles(user: User, by: User | None) -> None:
 
 
 def sites_check_all(*, today: date | None = None) -> list[str]:
-    """The periodic check: staffing of every live site and lapsed approvals."""
+    """The periodic check: staffing and lifecycle of every live site, and lapsed approvals."""
     from socialguard.approvals.services import approval_expire_due
 
     lines = [

@@ -13,4 +13,7 @@ urlpatterns = [
     path("<int:pk>/documents/", views.site_document_publish, name="publish_document"),
     path("<int:pk>/go-live/", views.site_go_live, name="go_live"),
     path("<int:pk>/form.pdf", views.site_form_pdf, name="form_pdf"),
+    path("<int:pk>/evaluate/", views.site_evaluate, name="evaluate"),
+    path("<int:pk>/close/", views.site_close, name="close"),
+    path("<int:pk>/export.json", views.site_export, name="export"),
 ]

@@ -166,3 +166,54 @@ def site_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(site_proposal_pdf(site=site), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="appendix-b-{site.pk}.pdf"'
     return response
+
+
+def site_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A.1.7: the owner evaluates the site against each aim and decides what happens next."""
+    from socialguard.sites.lifecycle import MET, site_evaluation_record
+
+    site = _site_or_404(request, pk)
+    if site.owner_id != request.user.pk:
+        raise Http404("No such site.")
+    if request.method == "POST":
+        rows = [
+            {
+                "aim": aim,
+                "met": request.POST.get(f"met_{i}", ""),
+                "evidence": request.POST.get(f"evidence_{i}", ""),
+            }
+            for i, aim in enumerate(site.aims_list)
+        ]
+        try:
+            site_evaluation_record(
+                site=site,
+                by=_user(request),
+                against_aims=rows,
+                decision=request.POST.get("decision", ""),
+                notes=request.POST.get("notes", ""),
+            )
+            messages.success(request, "Evaluation recorded.")
+            return redirect("sites:detail", pk=pk)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    return render(request, "sites/evaluate.html", {"site": site, "met_choices": MET})
+
+
+@require_POST
+def site_close(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site_or_404(request, pk)
+    try:
+        services.site_close(site=site, by=_user(request), reason=request.POST.get("reason", ""))
+        messages.success(request, f"{site.name} is closed and archived read-only.")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("sites:detail", pk=pk)
+
+
+def site_export(request: HttpRequest, pk: int) -> HttpResponse:
+    from socialguard.sites.lifecycle import site_export_json
+
+    site = _site_or_404(request, pk)
+    response = HttpResponse(site_export_json(site=site), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="site-{site.pk}-record.json"'
+    return response
