@@ -12,6 +12,7 @@ urlpatterns = [
     path("outbox/", include("socialguard.notifications.urls")),
     path("sites/", include("socialguard.sites.urls")),
     path("approvals/", include("socialguard.approvals.urls")),
+    path("api/", include(("socialguard.api.urls", "ninja"), namespace="api-1")),
     path("admin/", admin.site.urls),
 ]
 

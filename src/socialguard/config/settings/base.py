@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "socialguard.notifications",
     "socialguard.approvals",
     "socialguard.sites",
+    "socialguard.api",
 ]
 
 MIDDLEWARE = [

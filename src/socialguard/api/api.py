@@ -1,0 +1,212 @@
+"""The REST API (OpenAPI at /api/openapi.json) over the same services and permissions as the
+pages. Sessions authenticate it (with CSRF on writes). Errors share one shape:
+``{"code", "message", "detail"}``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.security import django_auth
+
+from socialguard.accounts.models import User
+from socialguard.accounts.selectors import staff_members_of
+from socialguard.approvals import selectors as approval_selectors
+from socialguard.approvals.services import approval_decide
+from socialguard.core.errors import ApplicationError, ErrorCode
+from socialguard.sites import selectors as site_selectors
+from socialguard.sites import services as site_services
+from socialguard.sites.models import Site, SiteRole
+
+api = NinjaAPI(title="socialguard", version="1", auth=django_auth, docs_url=None)
+STATUS = {
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.ALREADY_DONE: 409,
+}
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, error: ApplicationError) -> HttpResponse:
+    return api.create_response(request, error.as_dict(), status=STATUS.get(error.code, 400))
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    body = {"code": "not_found", "message": str(error) or "Not found.", "detail": None}
+    return api.create_response(request, body, status=404)
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    status: str
+    status_label: str
+    host: str
+    host_name: str
+    owner: str
+    administrators: list[str]
+    moderators: list[str]
+    go_live_on: date | None
+    closure_on: date | None
+    review_on: date | None
+    terms_of_use_version: int | None
+    house_rules_version: int | None
+    short_of_cover: bool
+
+
+class ProposalIn(Schema):
+    name: str
+    department: str = ""
+    purpose: str = ""
+    aims: str = ""
+    proposed_content: str = ""
+    audience: list[str] = []
+    contributors: list[str] = []
+    host: str = "school"
+    host_name: str = ""
+    host_min_age: int | None = None
+    go_live_on: date | None = None
+    closure_on: date | None = None
+    consent_plan: str = ""
+    security_measures: str = ""
+    home_office_checklist_reviewed: bool = False
+    administrator_ids: list[int] = []
+    moderator_ids: list[int] = []
+
+
+class ApprovalOut(Schema):
+    id: int
+    kind: str
+    title: str
+    status: str
+    submitted_by: str
+    current_step: str | None
+
+
+class DecisionIn(Schema):
+    decision: str
+    comment: str = ""
+    signature_method: str = "typed_name"
+    signature: str
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _site_out(site: Site) -> dict[str, Any]:
+    documents = site_selectors.current_documents(site)
+    return {
+        "id": site.pk,
+        "name": site.name,
+        "status": site.status,
+        "status_label": site.get_status_display(),
+        "host": site.host,
+        "host_name": site.host_name,
+        "owner": str(site.owner),
+        "administrators": [
+            str(p) for p in site_selectors.people(site, SiteRole.Role.ADMINISTRATOR)
+        ],
+        "moderators": [str(p) for p in site_selectors.people(site, SiteRole.Role.MODERATOR)],
+        "go_live_on": site.go_live_on,
+        "closure_on": site.closure_on,
+        "review_on": site.review_on,
+        "terms_of_use_version": documents["terms"].version if "terms" in documents else None,
+        "house_rules_version": documents["house_rules"].version
+        if "house_rules" in documents
+        else None,
+        "short_of_cover": site.is_degraded,
+    }
+
+
+def _approval_out(request: Any) -> dict[str, Any]:
+    step = request.current_step()
+    return {
+        "id": request.pk,
+        "kind": request.kind,
+        "title": request.title,
+        "status": request.status,
+        "submitted_by": str(request.submitted_by),
+        "current_step": step.name if step else None,
+    }
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise ApplicationError("You do not have access to this.", code=ErrorCode.FORBIDDEN)
+
+
+@api.get("/sites", response=list[SiteOut], summary="The register of official sites")
+def sites_register(request: HttpRequest, status: str = "", host: str = "") -> list[dict[str, Any]]:
+    _require(request, "sites.view_register")
+    return [
+        _site_out(s)
+        for s in site_selectors.site_register(user=request.user, status=status, host=host)
+    ]
+
+
+@api.get("/sites/{site_id}", response=SiteOut)
+def site_get(request: HttpRequest, site_id: int) -> dict[str, Any]:
+    site = site_selectors.access_site(user=request.user, pk=site_id)
+    if site is None:
+        raise Http404("No such site.")
+    return _site_out(site)
+
+
+@api.post("/sites", response={201: SiteOut}, summary="Save an Appendix B proposal as a draft")
+def site_propose(request: HttpRequest, payload: ProposalIn) -> tuple[int, dict[str, Any]]:
+    _require(request, "sites.propose")
+    user = _user(request)
+    data = payload.dict(exclude={"administrator_ids", "moderator_ids"})
+    if user.organisation is None:
+        raise ApplicationError(
+            "Only members of an organisation propose sites.", code=ErrorCode.FORBIDDEN
+        )
+    staff = staff_members_of(organisation=user.organisation)
+    site = site_services.site_proposal_save(
+        site=None,
+        by=user,
+        data=data,
+        administrators=list(staff.filter(pk__in=payload.administrator_ids)),
+        moderators=list(staff.filter(pk__in=payload.moderator_ids)),
+    )
+    return 201, _site_out(site)
+
+
+@api.post("/sites/{site_id}/submit", response=ApprovalOut, summary="Submit for the three sign-offs")
+def site_submit(request: HttpRequest, site_id: int) -> dict[str, Any]:
+    site = site_selectors.access_site(user=request.user, pk=site_id)
+    if site is None:
+        raise Http404("No such site.")
+    return _approval_out(site_services.site_proposal_submit(site=site, by=_user(request)))
+
+
+@api.get(
+    "/approvals/waiting", response=list[ApprovalOut], summary="Requests waiting for my sign-off"
+)
+def approvals_waiting(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_approval_out(r) for r in approval_selectors.approval_requests_awaiting(request.user)]
+
+
+@api.post("/approvals/{request_id}/decide", response=ApprovalOut)
+def approval_decide_endpoint(
+    request: HttpRequest, request_id: int, payload: DecisionIn
+) -> dict[str, Any]:
+    approval = approval_selectors.access_approval_request(user=request.user, pk=request_id)
+    if approval is None:
+        raise Http404("No such request, or it is not your turn to see it yet.")
+    approval_decide(
+        request=approval,
+        approver=_user(request),
+        decision=payload.decision,
+        comment=payload.comment,
+        signature_method=payload.signature_method,
+        signature=payload.signature,
+    )
+    approval.refresh_from_db()
+    return _approval_out(approval)
