@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.approval_inbox, name="inbox"),
     path("<int:pk>/", views.approval_detail, name="detail"),
     path("delegate/", views.delegation_new, name="delegate"),
+    path("new/", views.approval_request_new, name="new"),
 ]

@@ -220,3 +220,25 @@ class SiteReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site}: {self.kind} for {self.due_on}"
+
+
+class SiteRequest(TimeStampedModel):
+    """Something other than a new site that needs sign-off, through the same approval engine:
+    participating on a third-party site (A.3.3), content (A.3.4), logo use (A.3.5), an advert for
+    contributors (A.5.8), an external organisation as a 'friend' (A.5.9)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+    )
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    details = models.TextField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.title

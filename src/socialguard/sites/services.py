@@ -230,3 +230,51 @@ def site_close(*, site: Site, by: User, reason: str = "") -> Site:
         details={"reason": reason[:300]},
     )
     return site
+
+
+# The kinds of request that are not a new site; the approval engine knows their steps.
+OTHER_REQUEST_KINDS = {
+    Kind.THIRD_PARTY_PARTICIPATION: False,  # value: whether a site of ours must be named
+    Kind.CONTENT: True,
+    Kind.LOGO_USE: False,
+    Kind.ADVERT_FOR_CONTRIBUTORS: True,
+    Kind.EXTERNAL_FRIEND: True,
+}
+
+
+@transaction.atomic
+def site_request_submit(
+    *, kind: Kind, title: str, details: str, by: User, site: Site | None = None
+) -> ApprovalRequest:
+    """A.3.3-A.3.5, A.5.8, A.5.9: ask for sign-off; the steps come from the approval workflow."""
+    from socialguard.sites.models import SiteRequest
+
+    if kind not in OTHER_REQUEST_KINDS:
+        raise ApplicationError("Choose what you are asking approval for.")
+    if OTHER_REQUEST_KINDS[kind] and site is None:
+        raise ApplicationError("Name the official site this is for.")
+    if site is not None and site.organisation_id != by.organisation_id:
+        raise ApplicationError(
+            "That site belongs to another organisation.", code=ErrorCode.FORBIDDEN
+        )
+    if not title.strip() or len(details.strip()) < 10:
+        raise ApplicationError("Give a title and enough detail for the approvers to decide.")
+    assert by.organisation_id is not None
+    subject = SiteRequest.objects.create(
+        organisation_id=by.organisation_id,
+        site=site,
+        kind=kind.value,
+        title=title.strip()[:200],
+        details=details.strip(),
+        requested_by=by,
+    )
+    request = approval_request_open(
+        kind=kind, subject=subject, title=subject.title, submitted_by=by
+    )
+    audit_record(
+        actor=by,
+        action=f"sites.request.{kind.value}",
+        target=subject,
+        clauses=sorted({c for s in request.steps.all() for c in s.clauses}),
+    )
+    return request
