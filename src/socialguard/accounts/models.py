@@ -31,6 +31,16 @@ class Organisation(TimeStampedModel):
     email_domains = models.JSONField(default=list, blank=True)
     official_phones = models.JSONField(default=list, blank=True)
     official_addresses = models.JSONField(default=list, blank=True)
+    # Appendix B asks approvers to sign; the school chooses how (issue: password or typed name).
+    approval_signature = models.CharField(
+        max_length=12,
+        choices=[
+            ("either", "Approver's choice"),
+            ("password", "Re-entered password"),
+            ("typed_name", "Typed full name"),
+        ],
+        default="either",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -120,6 +120,10 @@ def approval_decide(
     on_behalf_of = _authority(step=step, user=approver)
     if decision != ApprovalDecision.Decision.APPROVE and not comment.strip():
         raise ApplicationError("Give a reason, so the author knows what to do next.")
+    required = request.organisation.approval_signature
+    if required != "either" and signature_method != required:
+        label = "re-entering your password" if required == "password" else "typing your full name"
+        raise ApplicationError(f"Your school asks approvers to sign by {label}.")
     signed_name = _check_signature(user=approver, method=signature_method, signature=signature)
     record = ApprovalDecision.objects.create(
         request=request,

@@ -28,7 +28,11 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such request, or it is not your turn to see it yet.")
     step = approval.current_step() if approval.status == ApprovalRequest.Status.PENDING else None
     can_decide = step is not None and request.user in selectors.approvers_for(step)
-    form = DecisionForm(request.POST or None) if can_decide else None
+    form = (
+        DecisionForm(request.POST or None, required_method=approval.organisation.approval_signature)
+        if can_decide
+        else None
+    )
     if request.method == "POST" and form is not None and form.is_valid():
         assert isinstance(request.user, User)
         try:

@@ -138,6 +138,13 @@ class DecisionForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
+    def __init__(self, *args: Any, required_method: str = "either", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if required_method != "either":  # the school has chosen one way of signing
+            field = self.fields["signature_method"]
+            field.choices = [c for c in field.choices if c[0] == required_method]  # type: ignore[attr-defined]
+            field.initial = required_method
+
     def signature(self) -> str:
         data = self.cleaned_data
         return str(

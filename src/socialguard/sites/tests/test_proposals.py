@@ -257,3 +257,48 @@ def test_go_live_needs_terms_house_rules_and_cover(cast) -> None:  # type: ignor
     site = site_go_live(site=site, by=cast.teacher)
     assert site.status == Site.Status.LIVE
     assert AuditEvent.objects.filter(action="sites.site.go_live").exists()
+
+
+def test_the_school_chooses_the_signature_method(cast) -> None:  # type: ignore[no-untyped-def]
+    cast.organisation.approval_signature = "password"
+    cast.organisation.save()
+    request = site_proposal_submit(site=proposal(cast), by=cast.teacher)
+    with pytest.raises(ApplicationError, match="re-entering your password"):
+        _sign(request, cast.line_manager)  # typed name refused
+    approval_decide(
+        request=request,
+        approver=cast.line_manager,
+        decision="approve",
+        signature_method="password",
+        signature=PASSWORD,
+    )
+
+
+def test_all_of_quorum_waits_for_every_approver(cast) -> None:  # type: ignore[no-untyped-def]
+    from socialguard.accounts.models import RoleAssignment
+
+    RoleAssignment.objects.create(
+        user=cast.dsl, organisation=cast.organisation, role="comms_manager"
+    )
+    request = site_proposal_submit(site=proposal(cast), by=cast.teacher)
+    _sign(request, cast.line_manager)
+    step = request.current_step()
+    step.quorum = "all"
+    step.save()
+    _sign(request, cast.comms)
+    assert request.current_step().name == "Communications Manager"  # still waiting for the second
+    _sign(request, cast.dsl)
+    assert request.current_step().name == "Head teacher"
+
+
+def test_unanswered_requests_expire_and_never_approve(cast) -> None:  # type: ignore[no-untyped-def]
+    from socialguard.approvals.services import approval_expire_due
+
+    request = site_proposal_submit(site=proposal(cast), by=cast.teacher)
+    request.expires_on = date.today() - timedelta(days=1)
+    request.save()
+    assert approval_expire_due() == 1
+    request.refresh_from_db()
+    assert request.status == ApprovalRequest.Status.EXPIRED
+    with pytest.raises(ApplicationError, match="expired"):
+        _sign(request, cast.line_manager)
