@@ -165,6 +165,23 @@ def absence_record(
     return absence
 
 
+@transaction.atomic
+def absence_cancel(*, absence: Absence, by: User) -> None:
+    if absence.user_id != by.pk:
+        raise ApplicationError("You can only cancel your own absences.")
+    user = absence.user
+    audit_record(
+        actor=by,
+        action="sites.absence.cancel",
+        target=user,
+        clauses=["A.5.4"],
+        details={"from": absence.starts_on.isoformat(), "to": absence.ends_on.isoformat()},
+    )
+    absence.delete()
+    for site in _live_sites_of(user):
+        site_staffing_check(site=site)
+
+
 def leaver_loses_site_roles(user: User, by: User | None) -> None:
     """6.7: a leaver is removed from every site role, and each site's cover is checked again."""
     sites = _live_sites_of(user)

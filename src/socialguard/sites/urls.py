@@ -6,6 +6,7 @@ app_name = "sites"
 urlpatterns = [
     path("", views.site_register, name="register"),
     path("mine/", views.site_mine, name="mine"),
+    path("absences/", views.absences, name="absences"),
     path("new/", views.site_proposal_edit, name="new"),
     path("<int:pk>/", views.site_detail, name="detail"),
     path("<int:pk>/edit/", views.site_proposal_edit, name="edit"),

@@ -217,3 +217,41 @@ def site_export(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(site_export_json(site=site), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="site-{site.pk}-record.json"'
     return response
+
+
+@permission_required("sites.propose", raise_exception=True)
+def absences(request: HttpRequest) -> HttpResponse:
+    """A.5.4: site administrators and moderators record leave so cover can be checked ahead."""
+    from datetime import date
+
+    from socialguard.sites.models import Absence
+    from socialguard.sites.staffing import absence_cancel, absence_record
+
+    user = _user(request)
+    if request.method == "POST":
+        try:
+            if cancel := request.POST.get("cancel"):
+                absence = Absence.objects.filter(pk=cancel, user=user).first()
+                if absence is None:
+                    raise Http404("No such absence.")
+                absence_cancel(absence=absence, by=user)
+                messages.success(request, "Absence cancelled.")
+            else:
+                absence_record(
+                    user=user,
+                    starts_on=date.fromisoformat(request.POST.get("starts_on", "")),
+                    ends_on=date.fromisoformat(request.POST.get("ends_on", "")),
+                    reason=request.POST.get("reason", ""),
+                    by=user,
+                )
+                messages.success(request, "Absence recorded; your sites' cover has been checked.")
+            return redirect("sites:absences")
+        except ValueError:
+            messages.error(request, "Give both dates, like 2026-12-01.")
+        except ApplicationError as error:
+            messages.error(request, error.message)
+    context = {
+        "absences": Absence.objects.filter(user=user, ends_on__gte=date.today()),
+        "roles": SiteRole.objects.filter(user=user, active=True).select_related("site"),
+    }
+    return render(request, "sites/absences.html", context)

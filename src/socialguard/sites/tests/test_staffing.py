@@ -145,3 +145,21 @@ def test_dashboard_warns_leaders_and_owner_about_short_cover(cast, live_site) ->
         client = Client()
         client.force_login(person)
         assert ("short of cover" in client.get("/").content.decode()) is sees, person.username
+
+
+def test_absence_page_records_and_cancels(cast, live_site) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    client = Client()
+    client.force_login(cast.comms)
+    assert client.get("/sites/absences/").status_code == 200
+    client.post(
+        "/sites/absences/", {"starts_on": str(TODAY), "ends_on": str(TODAY + timedelta(days=2))}
+    )
+    live_site.refresh_from_db()
+    assert live_site.is_degraded
+    absence = cast.comms.absences.get()
+    client.post("/sites/absences/", {"cancel": absence.pk})
+    live_site.refresh_from_db()
+    assert not live_site.is_degraded
+    assert AuditEvent.objects.filter(action="sites.absence.cancel").exists()
