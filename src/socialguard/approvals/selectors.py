@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 
 from socialguard.accounts.models import User
 from socialguard.accounts.selectors import people_with_role, roles_of
@@ -65,7 +65,9 @@ def approval_requests_awaiting(user: Any) -> list[ApprovalRequest]:
         .select_related("request", "request__submitted_by")
         .order_by("request__created_at")
     )
-    return [step.request for step in steps]
+    requests = [step.request for step in steps]
+    prefetch_related_objects(requests, "steps")  # the inbox shows each request's current step
+    return requests
 
 
 def access_approval_request(*, user: Any, pk: int) -> ApprovalRequest | None:

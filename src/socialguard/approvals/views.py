@@ -16,9 +16,11 @@ from socialguard.sites.forms import DecisionForm
 
 def approval_inbox(request: HttpRequest) -> HttpResponse:
     waiting = selectors.approval_requests_awaiting(request.user)
-    mine = ApprovalRequest.objects.filter(submitted_by_id=request.user.pk).order_by("-created_at")[
-        :50
-    ]
+    mine = (
+        ApprovalRequest.objects.filter(submitted_by_id=request.user.pk)
+        .prefetch_related("steps")
+        .order_by("-created_at")[:50]
+    )
     return render(request, "approvals/inbox.html", {"waiting": waiting, "mine": mine})
 
 

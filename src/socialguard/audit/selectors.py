@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -141,3 +142,14 @@ def audit_export_lines(*, events: QuerySet[AuditEvent], fmt: str) -> Iterator[st
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
+
+
+def audit_events_for(
+    *, user: Any, since: date | None = None, until: date | None = None, action: str = ""
+) -> QuerySet[AuditEvent]:
+    """The events a person may read: their organisation's (all, for deployment administrators)."""
+    org_id = None if user.is_superuser else user.organisation_id
+    events = audit_events_between(since=since, until=until, organisation_id=org_id)
+    if not user.is_superuser and org_id is None:
+        return events.none()
+    return events.filter(action__startswith=action.strip()) if action.strip() else events

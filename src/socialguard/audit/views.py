@@ -4,10 +4,12 @@ from datetime import date
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
-from socialguard.audit.selectors import audit_events_between, audit_export_lines
+from socialguard.audit.models import AuditEvent
+from socialguard.audit.selectors import audit_events_for, audit_export_lines
 
 
 def _date(value: str | None) -> date | None:
@@ -17,14 +19,11 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def _scoped_events(request: HttpRequest):
+def _scoped_events(request: HttpRequest) -> tuple[QuerySet[AuditEvent], date | None, date | None]:
     since, until = _date(request.GET.get("from")), _date(request.GET.get("to"))
-    org_id = None if request.user.is_superuser else request.user.organisation_id  # type: ignore[union-attr]
-    events = audit_events_between(since=since, until=until, organisation_id=org_id)
-    if not request.user.is_superuser and org_id is None:
-        events = events.none()
-    if action := request.GET.get("action", "").strip():
-        events = events.filter(action__startswith=action)
+    events = audit_events_for(
+        user=request.user, since=since, until=until, action=request.GET.get("action", "")
+    )
     return events, since, until
 
 
