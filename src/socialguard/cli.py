@@ -125,7 +125,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     if not args.batch:
-        _scheduled_checks(float(os.environ.get("SOCIALGUARD_CHECK_INTERVAL", "900")))
+        _scheduled_checks(float(os.environ.get("SOCIALGUARD_CHECK_INTERVAL", "60")))
     options: dict[str, Any] = {"queue_name": "*", "interval": args.interval, "reload": False}
     if args.batch:
         options["batch"] = True
@@ -241,12 +241,23 @@ def _screening_cli() -> Any:
     return importlib.import_module("socialguard.screening.cli")
 
 
-def cmd_sites_check(args: argparse.Namespace) -> int:
-    _django()
+def periodic_checks() -> list[str]:
+    """Every periodic check, in order: staffing and lapsed approvals, then the review queue's
+    reminders and safeguarding escalation."""
+    from socialguard.moderation.checks import moderation_check_all
     from socialguard.sites.staffing import sites_check_all
 
-    lines = sites_check_all()
-    print("\n".join(lines) if lines else "All live sites have cover; nothing to do.")
+    return sites_check_all() + moderation_check_all()
+
+
+def cmd_sites_check(args: argparse.Namespace) -> int:
+    _django()
+    lines = periodic_checks()
+    print(
+        "\n".join(lines)
+        if lines
+        else "All live sites have cover and nothing is overdue; nothing to do."
+    )
     return 0
 
 
@@ -257,11 +268,9 @@ def _scheduled_checks(interval: float) -> None:
     import time
 
     def loop() -> None:
-        from socialguard.sites.staffing import sites_check_all
-
         while True:
             try:
-                for line in sites_check_all():
+                for line in periodic_checks():
                     print(f"[checks] {line}", flush=True)
             except Exception as error:
                 print(f"[checks] failed: {error}", file=sys.stderr, flush=True)
@@ -326,7 +335,7 @@ def build_parser() -> Parser:
     sites_sub = sites.add_subparsers(dest="sites_command", metavar="ACTION", parser_class=Parser)
     sites_sub.required = True
     check = sites_sub.add_parser(
-        "check", help="staffing of live sites, lapsed approvals; prints what it did"
+        "check", help="staffing, lapsed approvals, review reminders, safeguarding escalation"
     )
     check.set_defaults(func=cmd_sites_check)
 

@@ -56,6 +56,9 @@ class School(TimeStampedModel):
     website = models.URLField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     address = models.CharField(max_length=300, blank=True)
+    logo = models.FileField(
+        upload_to="logos/", blank=True, help_text="Shown on every page of its sites (A.4.7)."
+    )
 
     class Meta:
         ordering = ["name"]

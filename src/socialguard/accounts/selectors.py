@@ -94,6 +94,12 @@ def navigation_links_for(user: Any) -> list[tuple[str, str]]:
         links.append(("Official sites", reverse("sites:register")))
     if user.has_perm("sites.propose"):
         links.append(("Approvals", reverse("approvals:inbox")))
+    if user.organisation_id is not None:
+        links.append(("School sites", reverse("community:index")))
+    if user.has_perm("moderation.view_queue"):
+        links.append(("Review queue", reverse("moderation:queue")))
+    if user.has_perm("moderation.view_safeguarding"):
+        links.append(("Safeguarding", reverse("moderation:safeguarding")))
     if user.has_perm("policy.view_acknowledgements"):
         links.append(("Acknowledgements", reverse("policy:acknowledgements")))
     if user.has_perm("audit.view_events"):

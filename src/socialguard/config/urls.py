@@ -12,6 +12,8 @@ urlpatterns = [
     path("outbox/", include("socialguard.notifications.urls")),
     path("sites/", include("socialguard.sites.urls")),
     path("approvals/", include("socialguard.approvals.urls")),
+    path("community/", include("socialguard.community.urls")),
+    path("moderation/", include("socialguard.moderation.urls")),
     path("api/", include(("socialguard.api.urls", "ninja"), namespace="api-1")),
     path("admin/", admin.site.urls),
 ]

@@ -25,9 +25,11 @@ TERMS = (
     "initial only. Do not share personal contact details."
 )
 RULES = (
-    "1. Be kind and respectful. 2. Use first names only; never a pupil's full name. 3. No phone "
-    "numbers, addresses or e-mail addresses. 4. No photos of other people's children. 5. "
-    "Moderators remove anything that breaks these rules, and say why."
+    "1. Be kind and respectful.\n"
+    "2. Use first names only; never a pupil's full name.\n"
+    "3. No phone numbers, addresses or e-mail addresses.\n"
+    "4. No photos of other people's children.\n"
+    "5. Moderators remove anything that breaks these rules, and say why."
 )
 
 

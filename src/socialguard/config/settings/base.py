@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "socialguard.notifications",
     "socialguard.approvals",
     "socialguard.sites",
+    "socialguard.community",
+    "socialguard.moderation",
     "socialguard.api",
 ]
 
