@@ -41,6 +41,16 @@ class Organisation(TimeStampedModel):
         ],
         default="either",
     )
+    # Retention (issue 6): how long closed records are kept before the retention command may
+    # delete them. Defaults follow the IRMS schools toolkit: child protection files are kept long
+    # (here 25 years after closure, the toolkit's "date of birth + 25 years" without a birth date
+    # to count from); staff disciplinary files 6 years.
+    concern_retention_years = models.PositiveSmallIntegerField(
+        default=25, help_text="Years after a safeguarding concern is closed."
+    )
+    case_retention_years = models.PositiveSmallIntegerField(
+        default=6, help_text="Years after a breach case or media enquiry is closed."
+    )
 
     class Meta:
         ordering = ["name"]

@@ -14,6 +14,8 @@ urlpatterns = [
     path("approvals/", include("socialguard.approvals.urls")),
     path("community/", include("socialguard.community.urls")),
     path("moderation/", include("socialguard.moderation.urls")),
+    path("safeguarding/", include("socialguard.safeguarding.urls")),
+    path("cases/", include("socialguard.cases.urls")),
     path("api/", include(("socialguard.api.urls", "ninja"), namespace="api-1")),
     path("admin/", admin.site.urls),
 ]

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "socialguard.sites",
     "socialguard.community",
     "socialguard.moderation",
+    "socialguard.safeguarding",
+    "socialguard.cases",
     "socialguard.api",
 ]
 

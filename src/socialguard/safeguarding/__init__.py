@@ -1,0 +1,1 @@
+"""Safeguarding concerns: an immutable account, an append-only chronology, referrals; DSLs only."""
