@@ -36,6 +36,7 @@ MEMBERS = 20
 POSTS_EACH = 10
 QUEUE_ITEMS = 10_000
 QUEUE_REQUESTS = 100
+ALONE_POSTS = 50
 PASSWORD = "bench-password-123"
 
 SETUP = """
@@ -94,7 +95,7 @@ import os, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialguard.config.settings.dev")
 django.setup()
 from socialguard.moderation.models import ReviewItem
-print(ReviewItem.objects.filter(contribution__body__startswith="Load test").count())
+print(ReviewItem.objects.filter(contribution__body__startswith="Load test ").exclude(contribution__body__startswith="Load test alone").count())
 """
 
 
@@ -159,7 +160,9 @@ def run(label: str, database_url: str) -> None:
             "DJANGO_SETTINGS_MODULE": "socialguard.config.settings.dev",
             "DEBUG": "",
         }
-        subprocess.run([PYTHON, "-m", "socialguard.cli", "migrate"], env=env, check=True)
+        subprocess.run(
+            [PYTHON, "-m", "socialguard.cli", "migrate"], env=env, check=True, capture_output=True
+        )
         site_pk = (
             subprocess.run(
                 [PYTHON, "-c", SETUP % {"members": MEMBERS, "items": QUEUE_ITEMS}],
@@ -208,6 +211,17 @@ def run(label: str, database_url: str) -> None:
                 client.post(
                     f"/community/{site_pk}/contribute/", {"kind": "post", "body": "warm up"}
                 )
+
+            # One member alone: the cost of one post with nobody else competing for the CPU.
+            alone: list[float] = []
+            for k in range(ALONE_POSTS):
+                began = time.perf_counter()
+                status = members[0].post(
+                    f"/community/{site_pk}/contribute/",
+                    {"kind": "post", "body": f"Load test alone {k}: we read a poem today"},
+                )
+                alone.append(time.perf_counter() - began)
+                assert status == 302, status
 
             latencies: list[float] = []
             lock = threading.Lock()
@@ -260,7 +274,12 @@ def run(label: str, database_url: str) -> None:
 
     ms = [x * 1000 for x in latencies]
     pt = [x * 1000 for x in page_times]
-    print(f"== {label}")
+    solo = [x * 1000 for x in alone]
+    print(f"== {label} ({os.cpu_count()} CPU cores shared by the server and the load generator)")
+    print(
+        f"post -> in the queue, one member alone, {ALONE_POSTS} posts: "
+        f"p50 {statistics.median(solo):.1f} ms  p99 {percentile(solo, 99):.1f} ms"
+    )
     print(
         f"post -> in the queue, {MEMBERS} members x {POSTS_EACH} posts at once: "
         f"p50 {statistics.median(ms):.1f} ms  p95 {percentile(ms, 95):.1f} ms  "
