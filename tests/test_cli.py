@@ -86,3 +86,52 @@ def test_roster_export_writes_the_screening_roster(cast, tmp_path: Path) -> None
     assert main(["roster", "export", "--organisation", "rs", "-o", str(out)]) == 0
     roster = json.loads(out.read_text())
     assert set(roster) >= {"organisation", "schools", "pupils", "staff", "email_domains"}
+
+
+def test_retention_lists_then_deletes_and_keeps_the_fact(
+    cast, policy_version, capsys, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from socialguard.audit.models import AuditEvent
+    from socialguard.cases import services as case_services
+    from socialguard.cases.models import BreachCase
+    from socialguard.cases.tests.factories import decided
+    from socialguard.safeguarding.models import Concern
+    from socialguard.safeguarding.services import concern_close
+    from socialguard.safeguarding.tests.conftest import ACCOUNT, record
+
+    old, recent = record(cast), record(cast)
+    for concern in (old, recent):
+        concern_close(concern=concern, by=cast.dsl, outcome="Advice given; no further action.")
+    Concern.objects.filter(pk=old.pk).update(closed_at=timezone.now() - timedelta(days=366 * 26))
+    case = decided(cast)
+    case_services.case_close(case=case, by=cast.head)
+    BreachCase.objects.filter(pk=case.pk).update(closed_at=timezone.now() - timedelta(days=366 * 7))
+    capsys.readouterr()
+
+    assert main(["retention"]) == 0
+    out = capsys.readouterr().out
+    assert f"Would delete: safeguarding concern {old.reference}" in out
+    assert f"Would delete: breach case {case.reference}" in out
+    assert recent.reference not in out and "Dry run: nothing was deleted" in out
+    assert Concern.objects.filter(pk=old.pk).exists()
+
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+    assert main(["retention", "--delete"]) == 1
+    assert Concern.objects.filter(pk=old.pk).exists()
+
+    monkeypatch.setattr("builtins.input", lambda prompt: "delete")
+    assert main(["retention", "--delete"]) == 0
+    assert not Concern.objects.filter(pk=old.pk).exists()
+    assert not BreachCase.objects.filter(pk=case.pk).exists()
+    assert Concern.objects.filter(pk=recent.pk).exists()
+    kept = AuditEvent.objects.get(action="safeguarding.concern.deleted_for_retention")
+    assert old.reference in str(kept.details) + kept.target_repr
+    assert ACCOUNT not in str(kept.details) and cast.pupil.last_name not in str(kept.details)
+    assert AuditEvent.objects.filter(action="cases.case.retention_delete").exists()
+
+    assert main(["retention"]) == 0
+    assert "nothing to do" in capsys.readouterr().out

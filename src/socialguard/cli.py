@@ -242,12 +242,16 @@ def _screening_cli() -> Any:
 
 
 def periodic_checks() -> list[str]:
-    """Every periodic check, in order: staffing and lapsed approvals, then the review queue's
-    reminders and safeguarding escalation."""
+    """Every periodic check, in order: staffing and lapsed approvals, the review queue's
+    reminders and safeguarding escalation, unacknowledged concerns, media enquiry deadlines."""
+    from socialguard.cases.checks import media_enquiry_check_all
     from socialguard.moderation.checks import moderation_check_all
+    from socialguard.safeguarding.checks import concern_check_all
     from socialguard.sites.staffing import sites_check_all
 
-    return sites_check_all() + moderation_check_all()
+    return (
+        sites_check_all() + moderation_check_all() + concern_check_all() + media_enquiry_check_all()
+    )
 
 
 def cmd_sites_check(args: argparse.Namespace) -> int:
@@ -277,6 +281,99 @@ def _scheduled_checks(interval: float) -> None:
             time.sleep(interval)
 
     threading.Thread(target=loop, name="socialguard-checks", daemon=True).start()
+
+
+def retention_due(organisation: Any, today: Any) -> list[tuple[str, Callable[[], None]]]:
+    """What the organisation's retention periods say may now be deleted: closed safeguarding
+    concerns, closed breach cases and answered media enquiries, each with its deletion."""
+    import functools
+
+    from socialguard.cases.retention import (
+        case_delete_for_retention,
+        cases_due_for_deletion,
+        enquiries_due_for_deletion,
+        enquiry_delete_for_retention,
+        report_delete_for_retention,
+        reports_due_for_deletion,
+    )
+    from socialguard.safeguarding.retention import (
+        concern_delete_for_retention,
+        concerns_due_for_deletion,
+    )
+
+    due: list[tuple[str, Callable[[], None]]] = []
+    for concern in concerns_due_for_deletion(organisation=organisation, today=today):
+        due.append(
+            (
+                f"safeguarding concern {concern.reference} (closed {concern.closed_at:%Y-%m-%d})",
+                functools.partial(concern_delete_for_retention, concern=concern),
+            )
+        )
+    for case in cases_due_for_deletion(organisation=organisation, today=today):
+        due.append(
+            (
+                f"breach case {case.reference} (closed {case.closed_at:%Y-%m-%d})",
+                functools.partial(case_delete_for_retention, case=case),
+            )
+        )
+    for report in reports_due_for_deletion(organisation=organisation, today=today):
+        due.append(
+            (
+                f"breach report {report.reference} (closed as not a breach "
+                f"{report.triaged_at:%Y-%m-%d})",
+                functools.partial(report_delete_for_retention, report=report),
+            )
+        )
+    for enquiry in enquiries_due_for_deletion(organisation=organisation, today=today):
+        due.append(
+            (
+                f"media enquiry {enquiry.reference} (closed {enquiry.closed_at:%Y-%m-%d})",
+                functools.partial(enquiry_delete_for_retention, enquiry=enquiry),
+            )
+        )
+    return due
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    _django()
+    from django.utils import timezone
+
+    from socialguard.accounts.models import Organisation
+
+    organisations = (
+        [_organisation(args.organisation)]
+        if args.organisation
+        else list(Organisation.objects.all())
+    )
+    today = timezone.localdate()
+    plan = [(organisation, retention_due(organisation, today)) for organisation in organisations]
+    due = [entry for _, entries in plan for entry in entries]
+    for organisation, entries in plan:
+        print(
+            f"{organisation.name}: concerns are kept {organisation.concern_retention_years} years "
+            f"after closing, breach cases and media enquiries {organisation.case_retention_years}."
+        )
+        for label, _ in entries:
+            print(f"  Would delete: {label}")
+    if not due:
+        print("Nothing has passed its retention period; nothing to do.")
+        return 0
+    if not args.delete:
+        print(
+            f"{len(due)} record(s) past their retention period. Dry run: nothing was deleted; "
+            "run again with --delete to delete them."
+        )
+        return 0
+    if not args.yes:
+        answer = input(f"Delete these {len(due)} record(s) for good? Type 'delete' to confirm: ")
+        if answer.strip() != "delete":
+            print("Nothing was deleted.")
+            return 1
+    for label, delete in due:
+        delete()
+        print(f"  Deleted: {label}")
+    print(f"Deleted {len(due)} record(s). The audit trail keeps the fact of each deletion.")
+    return 0
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
@@ -338,6 +435,16 @@ def build_parser() -> Parser:
         "check", help="staffing, lapsed approvals, review reminders, safeguarding escalation"
     )
     check.set_defaults(func=cmd_sites_check)
+
+    retention = sub.add_parser(
+        "retention", help="list (or delete) closed records past the retention period"
+    )
+    retention.add_argument("--organisation", metavar="SLUG", help="one organisation (default: all)")
+    retention.add_argument(
+        "--delete", action="store_true", help="delete them (the default is a dry run)"
+    )
+    retention.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    retention.set_defaults(func=cmd_retention)
 
     screen = sub.add_parser("screen", help="screen text against the policy (offline)")
     _screen_options(screen)

@@ -100,8 +100,20 @@ def navigation_links_for(user: Any) -> list[tuple[str, str]]:
         links.append(("Review queue", reverse("moderation:queue")))
     if user.has_perm("moderation.view_safeguarding"):
         links.append(("Safeguarding", reverse("moderation:safeguarding")))
+    if user.has_perm("safeguarding.view_concerns"):
+        links.append(("Concerns", reverse("safeguarding:list")))
+    if user.has_perm("safeguarding.report_concern"):
+        links.append(("Report a concern", reverse("safeguarding:new")))
+    if user.has_perm("cases.handle"):
+        links.append(("Cases", reverse("cases:inbox")))
+    if user.has_perm("cases.view_media_enquiries"):
+        links.append(("Media enquiries", reverse("cases:media_list")))
+    elif user.has_perm("cases.log_media_enquiry"):
+        links.append(("Media enquiry", reverse("cases:media_new")))
     if user.has_perm("policy.view_acknowledgements"):
         links.append(("Acknowledgements", reverse("policy:acknowledgements")))
+    if user.has_perm("reports.view_governance"):
+        links.append(("Reports", reverse("reports:governance")))
     if user.has_perm("audit.view_events"):
         links.append(("Audit trail", reverse("audit:events")))
     if user.has_perm("notifications.view_outbox"):

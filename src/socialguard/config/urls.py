@@ -16,6 +16,7 @@ urlpatterns = [
     path("moderation/", include("socialguard.moderation.urls")),
     path("safeguarding/", include("socialguard.safeguarding.urls")),
     path("cases/", include("socialguard.cases.urls")),
+    path("reports/", include("socialguard.reports.urls")),
     path("api/", include(("socialguard.api.urls", "ninja"), namespace="api-1")),
     path("admin/", admin.site.urls),
 ]

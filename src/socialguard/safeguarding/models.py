@@ -1,1 +1,370 @@
-"""Models: see the package docstring."""
+"""The safeguarding record (ANCHORS §3.4, after CPOMS, MyConcern and Impero).
+
+A ``Concern`` keeps the reporter's account and the child's words exactly as they were first
+written: nobody edits them, not even the DSL. Everything that happens afterwards (updates,
+corrections, actions, referrals, closing, reopening, access) is appended as a ``ConcernEntry``
+with its author and time, so the chronology reads as it happened (A.2.3, A.5.6).
+
+Immutability is enforced here, in the models, not only in the services: ``save()`` refuses to
+change the account, and entries and evidence refuse updates and deletes. The one way out is the
+retention service, which deletes a whole closed record once its retention period has passed
+(``safeguarding.retention``)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+# Set only by ``safeguarding.retention`` while it deletes an expired record.
+_retention_delete: ContextVar[bool] = ContextVar("safeguarding_retention_delete", default=False)
+
+
+class ImmutableRecordError(PermissionError):
+    """A safeguarding account, entry or piece of evidence was about to be changed."""
+
+
+@contextmanager
+def retention_deletion() -> Iterator[None]:
+    token = _retention_delete.set(True)
+    try:
+        yield
+    finally:
+        _retention_delete.reset(token)
+
+
+def _refuse_delete(what: str) -> None:
+    if not _retention_delete.get():
+        raise ImmutableRecordError(
+            f"{what} cannot be deleted: the safeguarding record is append-only. It is deleted "
+            "only as a whole, when its retention period has passed."
+        )
+
+
+class Agency(models.TextChoices):
+    POLICE = "police", "Police"
+    CEOP = "ceop", "CEOP (Child Exploitation and Online Protection)"
+    SOCIAL_CARE = "social_care", "Children's social care"
+    LADO = "lado", "LADO (Local Authority Designated Officer)"
+    EARLY_HELP = "early_help", "Early Help"
+
+
+class ConcernQuerySet(models.QuerySet["Concern"]):
+    def update(self, **kwargs: Any) -> int:
+        if set(kwargs) & Concern.IMMUTABLE_FIELDS:
+            raise ImmutableRecordError("The account of a concern is never edited.")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        _refuse_delete("A concern")
+        return super().delete()
+
+
+class Concern(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    class Source(models.TextChoices):
+        FORM = "form", "Recorded by a member of staff"
+        REVIEW_ITEM = "review_item", "Raised from the review queue"
+
+    # What was written when the concern was recorded and must never change afterwards.
+    IMMUTABLE_FIELDS = frozenset(
+        {
+            "organisation",
+            "organisation_id",
+            "reference",
+            "reporter",
+            "reporter_id",
+            "account",
+            "child_words",
+        }
+    )
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    school = models.ForeignKey(
+        "accounts.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(max_length=20)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    occurred_at = models.DateTimeField()
+    location = models.CharField(max_length=200, blank=True)
+    account = models.TextField()
+    child_words = models.TextField(blank=True)
+    categories = models.JSONField(default=list)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    outcome = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.FORM)
+    review_item = models.OneToOneField(
+        "moderation.ReviewItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="concern",
+    )
+    # A.2.3: told "immediately". When a safeguarding lead first opened the record; a concern
+    # raised from the review queue is acknowledged by the lead who records it.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Nothing sits unseen: 0 none sent, 1 the cover DSLs told (15 minutes unacknowledged),
+    # 2 the head teacher told (30 minutes). Each step is sent once (safeguarding.checks).
+    reminder_level = models.PositiveSmallIntegerField(default=0)
+    # A.2.3: need to know. The DSL may share one concern with the head teacher.
+    head_teacher_may_view = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConcernQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], name="concern_reference_per_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(closed_at__isnull=False),
+                name="closed_concern_has_closed_at",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status", "-created_at"])]
+        permissions = [
+            ("view_concerns", "Can list safeguarding concerns"),
+            ("report_concern", "Can record a safeguarding concern"),
+        ]
+
+    def __str__(self) -> str:
+        # Only the reference: this string is copied into the audit trail (no names, no content).
+        return self.reference
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            fields = kwargs.get("update_fields")
+            stored = Concern.objects.filter(pk=self.pk).values(
+                "organisation_id", "reference", "reporter_id", "account", "child_words"
+            )
+            before = stored.first()
+            if before is not None and (fields is None or set(fields) & self.IMMUTABLE_FIELDS):
+                changed = [name for name, value in before.items() if getattr(self, name) != value]
+                if changed:
+                    raise ImmutableRecordError(
+                        "The account of a concern is never edited: add a correction instead "
+                        f"(tried to change {', '.join(sorted(changed))})."
+                    )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        _refuse_delete("A concern")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class ConcernPupil(models.Model):
+    """A pupil the concern is about: on the school's roll, or named in words when not listed."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="pupils")
+    pupil = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name_if_not_listed = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pupil__isnull=False) | ~Q(name_if_not_listed=""),
+                name="concern_pupil_named",
+            ),
+            models.UniqueConstraint(
+                fields=["concern", "pupil"],
+                condition=Q(pupil__isnull=False),
+                name="concern_pupil_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pupil link #{self.pk}"
+
+    @property
+    def label(self) -> str:
+        if self.pupil is not None:
+            return self.pupil.get_full_name() or self.pupil.get_username()
+        return f"{self.name_if_not_listed} (not on the list)"
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableRecordError("Safeguarding entries and evidence are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        _refuse_delete("A safeguarding entry")
+        return super().delete()
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableRecordError(
+                "Safeguarding entries and evidence are append-only: add a correction instead."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        _refuse_delete("A safeguarding entry")
+        return super().delete(*args, **kwargs)
+
+
+class ConcernEntry(AppendOnlyModel):
+    class Kind(models.TextChoices):
+        UPDATE = "update", "Update"
+        CORRECTION = "correction", "Correction"
+        DSL_SUMMARY = "dsl_summary", "DSL summary"
+        ACTION = "action", "Action"
+        REFERRAL = "referral", "Referral"
+        EVIDENCE = "evidence", "Evidence added"
+        CLOSED = "closed", "Closed"
+        REOPENED = "reopened", "Reopened"
+        ACCESS = "access", "Access"
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    body = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name_plural = "concern entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ConcernAction(models.Model):
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(max_length=500)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["done_at", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Action #{self.pk} due {self.due_on}"
+
+
+class Referral(models.Model):
+    """A.5.6: a referral to an outside agency, with its reference and, later, its outcome."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="referrals")
+    agency = models.CharField(max_length=12, choices=Agency.choices)
+    made_on = models.DateField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(max_length=100, blank=True)
+    outcome = models.TextField(blank=True)
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["made_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Referral to {self.get_agency_display()} on {self.made_on}"
+
+
+def evidence_upload_to(instance: ConcernEvidence, filename: str) -> str:
+    # The stored name says nothing about the pupil: only the concern's number and a hash prefix.
+    return f"safeguarding/{instance.concern_id}/{instance.sha256[:16]}.bin"
+
+
+class ConcernEvidence(AppendOnlyModel):
+    class SourceType(models.TextChoices):
+        REVIEW_ITEM = "review_item", "Review item (frozen contribution)"
+        MONITORING_FINDING = "monitoring_finding", "Monitoring finding"
+        UPLOAD = "upload", "Uploaded file"
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="evidence")
+    source_type = models.CharField(max_length=20, choices=SourceType.choices)
+    source_id = models.CharField(max_length=40, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    content = models.JSONField(default=dict, blank=True)
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to=evidence_upload_to, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        verbose_name_plural = "concern evidence"
+
+    def __str__(self) -> str:
+        return f"Evidence #{self.pk} ({self.get_source_type_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and self.file and not self.sha256:
+            self.sha256 = file_sha256(self.file)
+        super().save(*args, **kwargs)
+
+    def verify(self) -> bool:
+        """Does what is stored still match the hash taken when it was added?"""
+        if self.file:
+            return file_sha256(self.file) == self.sha256
+        if self.source_type == self.SourceType.REVIEW_ITEM:
+            from socialguard.moderation.services import evidence_verify
+
+            return self.content.get("sha256") == self.sha256 and evidence_verify(self.content)
+        return bool(self.sha256)
+
+
+def file_sha256(file: Any) -> str:
+    digest = hashlib.sha256()
+    file.open("rb")
+    try:
+        file.seek(0)
+        for chunk in file.chunks():
+            digest.update(chunk)
+    finally:
+        file.seek(0)
+    return digest.hexdigest()

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from socialguard.safeguarding import views
 
 app_name = "safeguarding"
-
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.concern_list, name="list"),
+    path("new/", views.concern_new, name="new"),
+    path("received/<str:reference>/", views.receipt, name="receipt"),
+    path("from-review-item/<int:item_pk>/", views.from_review_item, name="from_review_item"),
+    path("<int:pk>/", views.concern_detail, name="concern"),
+    path("<int:pk>/act/", views.concern_act, name="act"),
+    path("<int:pk>/evidence/<int:evidence_pk>/", views.evidence_file, name="evidence_file"),
+]

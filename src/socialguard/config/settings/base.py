@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "socialguard.moderation",
     "socialguard.safeguarding",
     "socialguard.cases",
+    "socialguard.reports",
     "socialguard.api",
 ]
 

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+
+def register() -> None:
+    from socialguard.cases import rules  # noqa: F401  (registers permissions)
+    from socialguard.cases.dashboard import cases_cards
+    from socialguard.cases.demo import load_demo_cases
+    from socialguard.core.dashboard import register_dashboard_provider
+    from socialguard.core.demo import register_demo_loader
+
+    register_dashboard_provider(cases_cards)
+    register_demo_loader(load_demo_cases)
