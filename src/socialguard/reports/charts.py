@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-WIDTH, HEIGHT = 640, 220
-LEFT, BOTTOM, TOP = 40, 28, 12
+WIDTH, HEIGHT = 640, 300
+LEFT, BOTTOM, TOP = 56, 34, 28
 
 
 @dataclass(frozen=True)

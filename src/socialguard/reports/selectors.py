@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from socialguard.accounts.models import Organisation, School
 
-WHOLE_ORGANISATION = "Across the organisation"
+WHOLE_ORGANISATION = "Organisation-wide (no single school)"
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Measure:
     label: str
     unit: str = ""  # "" for counts, else the unit of a median
     clauses: tuple[str, ...] = ()
+    section: str = "Safeguarding"
 
 
 MEASURES = (
@@ -37,11 +38,19 @@ MEASURES = (
     Measure("concerns", "Concerns recorded", clauses=("A.2.3",)),
     Measure("concerns_referred", "Concerns referred to an agency", clauses=("A.5.6",)),
     Measure("referral_days", "Median time from concern to referral", "days", ("A.5.6",)),
-    Measure("breach_reports", "Breach reports", clauses=("9.1", "9.4")),
-    Measure("breach_outcomes", "Breach reports with an outcome", clauses=("9.2",)),
-    Measure("outcome_days", "Median time from breach report to outcome", "days", ("9.2",)),
-    Measure("media_enquiries", "Media enquiries", clauses=("A.3.7",)),
-    Measure("media_response_hours", "Median time to the head teacher's response", "hours"),
+    Measure("breach_reports", "Breach reports", "", ("9.1", "9.4"), "Breaches of the policy"),
+    Measure("breach_outcomes", "With an outcome", "", ("9.2",), "Breaches of the policy"),
+    Measure(
+        "outcome_days",
+        "Median time from report to outcome",
+        "days",
+        ("9.2",),
+        "Breaches of the policy",
+    ),
+    Measure("media_enquiries", "Media enquiries", "", ("A.3.7",), "Media enquiries"),
+    Measure(
+        "media_response_hours", "Median time to the head's response", "hours", (), "Media enquiries"
+    ),
 )
 MEASURE_BY_KEY = {m.key: m for m in MEASURES}
 
@@ -68,6 +77,14 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Section:
+    title: str
+    measures: tuple[Measure, ...]
+    totals: tuple[Row, ...]
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
 class GovernanceReport:
     since: date
     until: date
@@ -76,6 +93,28 @@ class GovernanceReport:
     rows: tuple[Row, ...]  # one per month and school with anything in it
     totals: tuple[Row, ...]  # one per month, all schools together (medians over all)
     measures: tuple[Measure, ...] = MEASURES
+
+    def sections(self) -> list[Section]:
+        """The figures split by topic, so that each table is narrow enough to read."""
+        found: list[Section] = []
+        for title in dict.fromkeys(m.section for m in self.measures):
+            index = [n for n, m in enumerate(self.measures) if m.section == title]
+            found.append(
+                Section(
+                    title=title,
+                    measures=tuple(self.measures[n] for n in index),
+                    totals=tuple(
+                        Row(r.month, r.school, tuple(r.values[n] for n in index))
+                        for r in self.totals
+                    ),
+                    rows=tuple(
+                        Row(r.month, r.school, tuple(r.values[n] for n in index))
+                        for r in self.rows
+                        if any(r.values[n] for n in index)
+                    ),
+                )
+            )
+        return found
 
     def series(self, key: str) -> list[tuple[date, float | int | None]]:
         index = [m.key for m in self.measures].index(key)
