@@ -23,6 +23,9 @@ ROLES = [
     "outsider",
 ]
 
+STAFF = {"head", "comms", "dsl", "line_manager", "teacher", "contractor", "governor", "it_lead"}
+STAFF |= {"admin", "outsider"}
+
 # page -> roles that get 200; everyone else signed in gets 403, anonymous is sent to sign in.
 MATRIX = {
     "/": set(ROLES) - {"anonymous"},
@@ -31,6 +34,17 @@ MATRIX = {
     "/audit/": {"head", "admin", "outsider"},
     "/audit/export/?format=csv": {"head", "admin", "outsider"},
     "/outbox/": {"admin"},
+    # Issue 6: need to know. Concerns for safeguarding leads; cases for head teachers (and
+    # whom they name); anyone on the staff records a concern or logs a media enquiry; anyone
+    # at all reports a breach; governors read figures, never records.
+    "/safeguarding/": {"dsl"},
+    "/safeguarding/new/": STAFF,
+    "/cases/": {"head", "outsider"},
+    "/cases/access/": {"head", "outsider"},
+    "/cases/media/": {"head", "outsider"},
+    "/cases/media/new/": STAFF,
+    "/cases/report-breach/": set(ROLES),
+    "/reports/": {"head", "dsl", "governor", "admin", "outsider"},
 }
 
 
