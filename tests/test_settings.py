@@ -35,3 +35,14 @@ def test_embedded_default_makes_its_own_key(tmp_path) -> None:  # type: ignore[n
     result = _run("socialguard.config.settings.dev", SOCIALGUARD_VAR=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "secret_key").read_text().strip()
+
+
+@pytest.mark.parametrize("value", ["9", "17:00-08:00", "morning-evening"])
+def test_a_bad_school_day_is_named(tmp_path, value: str) -> None:  # type: ignore[no-untyped-def]
+    result = _run(
+        "socialguard.config.settings.dev",
+        SOCIALGUARD_VAR=str(tmp_path),
+        SOCIALGUARD_SCHOOL_DAY=value,
+    )
+    assert result.returncode != 0
+    assert "SOCIALGUARD_SCHOOL_DAY must look like 08:00-17:00" in result.stderr

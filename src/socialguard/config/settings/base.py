@@ -163,3 +163,23 @@ LOGGING = {
 
 # The policy document shipped as the default template for a new organisation.
 DEFAULT_POLICY_FILE = PACKAGE_DIR / "policy" / "data" / "roselands-stafford-social-media-policy.txt"
+
+
+# The school day, for review targets counted in school hours (Monday to Friday, local time).
+def _school_day(value: str) -> tuple[str, str]:
+    from datetime import time
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        start, end = (part.strip() for part in value.split("-", 1))
+        if time.fromisoformat(start) >= time.fromisoformat(end):
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SOCIALGUARD_SCHOOL_DAY must look like 08:00-17:00 (start before end), not {value!r}"
+        ) from None
+    return start, end
+
+
+SOCIALGUARD_SCHOOL_DAY = _school_day(os.environ.get("SOCIALGUARD_SCHOOL_DAY", "08:00-17:00"))
