@@ -206,8 +206,8 @@ def run(label: str, database_url: str) -> None:
             moderator = Client(base)
             moderator.sign_in("moderator0")
 
-            # Warm up each web process and the screening engine.
-            for client in members[:8]:
+            # Warm up every web process and thread (screening engine, roster cache).
+            for client in members + members:
                 client.post(
                     f"/community/{site_pk}/contribute/", {"kind": "post", "body": "warm up"}
                 )

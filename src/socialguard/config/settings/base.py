@@ -87,6 +87,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the worker read while the other writes; IMMEDIATE
     # transactions avoid "database is locked" upgrades under concurrent writers.
+    # Writers wait their turn on a file lock rather than polling (socialguard.core.sqlite).
+    DATABASES["default"]["ENGINE"] = "socialguard.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
