@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from socialguard.core.append_only import AppendOnlyModel
+
 
 class ReporterRelationship(models.TextChoices):
     CONTRACTOR = "contractor", "Contractor or supplier (9.4)"
@@ -149,33 +151,17 @@ class BreachCase(models.Model):
         return self.reference
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("The case chronology and evidence are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError(
-            "The case chronology and evidence are append-only: they go only with the whole "
-            "case, at the end of its retention period."
-        )
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
+class CaseRecordPart(AppendOnlyModel):
+    append_only_message = (
+        "The case chronology and evidence are append-only: they go only with the whole case, "
+        "at the end of its retention period."
+    )
 
     class Meta:
         abstract = True
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise PermissionError("The case chronology and evidence are append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("The case chronology and evidence are append-only.")
-
-
-class CaseEntry(AppendOnlyModel):
+class CaseEntry(CaseRecordPart):
     class Kind(models.TextChoices):
         NOTE = "note", "Note"
         STAGE = "stage", "Stage"
@@ -196,7 +182,7 @@ class CaseEntry(AppendOnlyModel):
         return f"{self.get_kind_display()} on {self.case}"
 
 
-class CaseEvidence(AppendOnlyModel):
+class CaseEvidence(CaseRecordPart):
     """A link to an audit event, a review item or a monitoring finding, frozen as a snapshot
     when it was added, or an uploaded file. ``sha256`` is taken over the file's bytes or over
     the canonical JSON of the snapshot, so later tampering shows."""

@@ -13,38 +13,23 @@ retention service, which deletes a whole closed record once its retention period
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-# Set only by ``safeguarding.retention`` while it deletes an expired record.
-_retention_delete: ContextVar[bool] = ContextVar("safeguarding_retention_delete", default=False)
+from socialguard.core.append_only import AppendOnlyError, AppendOnlyModel, refuse_delete
 
-
-class ImmutableRecordError(PermissionError):
-    """A safeguarding account, entry or piece of evidence was about to be changed."""
-
-
-@contextmanager
-def retention_deletion() -> Iterator[None]:
-    token = _retention_delete.set(True)
-    try:
-        yield
-    finally:
-        _retention_delete.reset(token)
+# A safeguarding account, entry or piece of evidence was about to be changed.
+ImmutableRecordError = AppendOnlyError
 
 
 def _refuse_delete(what: str) -> None:
-    if not _retention_delete.get():
-        raise ImmutableRecordError(
-            f"{what} cannot be deleted: the safeguarding record is append-only. It is deleted "
-            "only as a whole, when its retention period has passed."
-        )
+    refuse_delete(
+        f"{what} cannot be deleted: the safeguarding record is append-only. It is deleted "
+        "only as a whole, when its retention period has passed."
+    )
 
 
 class Agency(models.TextChoices):
@@ -211,34 +196,17 @@ class ConcernPupil(models.Model):
         return f"{self.name_if_not_listed} (not on the list)"
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise ImmutableRecordError("Safeguarding entries and evidence are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        _refuse_delete("A safeguarding entry")
-        return super().delete()
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
+class ConcernRecordPart(AppendOnlyModel):
+    append_only_message = (
+        "Safeguarding entries and evidence are append-only: add a correction instead. They are "
+        "deleted only with the whole concern, when its retention period has passed."
+    )
 
     class Meta:
         abstract = True
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableRecordError(
-                "Safeguarding entries and evidence are append-only: add a correction instead."
-            )
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        _refuse_delete("A safeguarding entry")
-        return super().delete(*args, **kwargs)
-
-
-class ConcernEntry(AppendOnlyModel):
+class ConcernEntry(ConcernRecordPart):
     class Kind(models.TextChoices):
         UPDATE = "update", "Update"
         CORRECTION = "correction", "Correction"
@@ -315,7 +283,7 @@ def evidence_upload_to(instance: ConcernEvidence, filename: str) -> str:
     return f"safeguarding/{instance.concern_id}/{instance.sha256[:16]}.bin"
 
 
-class ConcernEvidence(AppendOnlyModel):
+class ConcernEvidence(ConcernRecordPart):
     class SourceType(models.TextChoices):
         REVIEW_ITEM = "review_item", "Review item (frozen contribution)"
         MONITORING_FINDING = "monitoring_finding", "Monitoring finding"

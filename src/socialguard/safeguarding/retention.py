@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from socialguard.accounts.models import Organisation, User
 from socialguard.audit.services import audit_record
+from socialguard.core.append_only import retention_deletion
 from socialguard.core.errors import ApplicationError, ErrorCode
-from socialguard.safeguarding.models import Concern, retention_deletion
+from socialguard.safeguarding.models import Concern
 
 
 def _years_before(day: date, years: int) -> date:
