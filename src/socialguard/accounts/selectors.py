@@ -6,14 +6,20 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 
-from socialguard.accounts.models import STAFF_ROLES, Role, RoleAssignment, School, User
+from socialguard.accounts.models import (
+    STAFF_ROLES,
+    Organisation,
+    Role,
+    RoleAssignment,
+    School,
+    User,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-    from socialguard.accounts.models import Organisation
 
 
 def _current(on: date | None = None) -> Q:
@@ -121,3 +127,17 @@ def navigation_links_for(user: Any) -> list[tuple[str, str]]:
     if user.is_staff:
         links.append(("Administration", reverse("admin:index")))
     return links
+
+
+def organisation_for_public_page(user: Any, slug: str | None) -> Organisation | None:
+    """Which organisation a public page (the policy, the breach form) is about: the one named
+    in the address, else the visitor's own, else the only one; None asks the visitor to choose."""
+    if slug:
+        found = Organisation.objects.filter(slug=slug).first()
+        if found is None:
+            raise Http404("No such organisation.")
+        return found
+    if user.is_authenticated and getattr(user, "organisation", None) is not None:
+        return user.organisation
+    organisations = list(Organisation.objects.all()[:2])
+    return organisations[0] if len(organisations) == 1 else None

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from socialguard.accounts.models import Organisation, User
+from socialguard.accounts.selectors import organisation_for_public_page
 from socialguard.cases import forms, media, selectors, services
 from socialguard.cases.evidence import evidence_verify
 from socialguard.cases.models import CaseAccess, CaseEvidence
@@ -51,20 +52,10 @@ def _fetch(fetch: Callable[..., Any], **kwargs: Any) -> Any:
 # --- Public breach report (9.4) -----------------------------------------------------------
 
 
-def _organisation_for(request: HttpRequest, slug: str | None) -> Organisation | None:
-    if slug:
-        return get_object_or_404(Organisation, slug=slug)
-    user = request.user
-    if user.is_authenticated and getattr(user, "organisation", None) is not None:
-        return user.organisation
-    organisations = list(Organisation.objects.all()[:2])
-    return organisations[0] if len(organisations) == 1 else None
-
-
 @login_not_required
 def report_breach(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """Anyone, signed in or not, reports a suspected breach of the policy (9.1, 9.4)."""
-    organisation = _organisation_for(request, slug)
+    organisation = organisation_for_public_page(request.user, slug)
     if organisation is None:
         return render(
             request,

@@ -3,28 +3,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from socialguard.accounts.models import Organisation
+from socialguard.accounts.selectors import organisation_for_public_page
 from socialguard.core.errors import ApplicationError
 from socialguard.policy import selectors, services
-
-
-def _organisation_for(request: HttpRequest, slug: str | None) -> Organisation | None:
-    if slug:
-        return get_object_or_404(Organisation, slug=slug)
-    user = request.user
-    if user.is_authenticated and getattr(user, "organisation", None) is not None:
-        return user.organisation
-    organisations = list(Organisation.objects.all()[:2])
-    return organisations[0] if len(organisations) == 1 else None
 
 
 @login_not_required
 def policy_current(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """The policy is public, as schools publish theirs; each clause is linkable by its number."""
-    organisation = _organisation_for(request, slug)
+    organisation = organisation_for_public_page(request.user, slug)
     if organisation is None:
         return render(request, "policy/choose.html", {"organisations": Organisation.objects.all()})
     version = selectors.policy_current(organisation=organisation)
