@@ -100,7 +100,7 @@ def test_a_disclosure_is_hidden_the_dsl_told_and_the_moderator_no_longer_sees_it
     _sign_out(page)
 
     sign_in(page, cast.dsl.username, PASSWORD)
-    page.get_by_role("link", name="Safeguarding", exact=True).click()
+    page.get_by_role("link", name="Escalated posts", exact=True).click()
     page.get_by_role("link", name="Open").first.click()
     assert page.get_by_text("my dad hits me").is_visible()
     assert page.get_by_text("verified").is_visible()

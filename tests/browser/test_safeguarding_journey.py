@@ -24,7 +24,7 @@ def test_a_review_item_becomes_a_concern_with_an_entry_and_a_ceop_referral(  # t
     assert item.status == ReviewItem.Status.SAFEGUARDING
 
     sign_in(page, cast.dsl.username, PASSWORD)
-    page.get_by_role("link", name="Safeguarding", exact=True).click()
+    page.get_by_role("link", name="Escalated posts", exact=True).click()
     page.get_by_role("link", name="Open").first.click()
     page.get_by_label("What you know so far").fill(
         "The class teacher says the pupil has been quiet and tired this week."

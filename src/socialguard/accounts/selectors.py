@@ -105,7 +105,7 @@ def navigation_links_for(user: Any) -> list[tuple[str, str]]:
     if user.has_perm("moderation.view_queue"):
         links.append(("Review queue", reverse("moderation:queue")))
     if user.has_perm("moderation.view_safeguarding"):
-        links.append(("Safeguarding", reverse("moderation:safeguarding")))
+        links.append(("Escalated posts", reverse("moderation:safeguarding")))
     if user.has_perm("safeguarding.view_concerns"):
         links.append(("Concerns", reverse("safeguarding:list")))
     if user.has_perm("safeguarding.report_concern"):

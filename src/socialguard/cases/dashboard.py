@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from socialguard.accounts.models import User
 from socialguard.cases import selectors
@@ -54,7 +55,8 @@ def _media_card(user: User) -> list[DashboardCard]:
             "response. Record what was said to close it.",
             tone=tone,
             items=tuple(
-                f"{e.outlet}: {e.about[:60]} ({selectors.time_left(e.deadline, now)})"
+                f"{e.outlet}: {Truncator(e.about).words(16)} "
+                f"({selectors.time_left(e.deadline, now)})"
                 for e in enquiries
             ),
             link_url=reverse("cases:media_list"),

@@ -134,15 +134,17 @@ PEOPLE: tuple[DemoPerson, ...] = (
 )
 
 LOGIN_HINTS = (
-    ("head", "head teacher"),
-    ("comms", "Communications Manager"),
-    ("dsl", "designated safeguarding lead"),
+    ("head", "head teacher (cases, media enquiries)"),
+    ("comms", "Communications Manager (moderates the Year 4 Learning Blog)"),
+    ("dsl", "designated safeguarding lead (concerns)"),
+    ("deputydsl", "deputy safeguarding lead (vets the blog's members)"),
+    ("ta", "teaching assistant (moderates the blog)"),
     ("linemanager", "line manager"),
     ("teacher", "teacher"),
     ("contractor", "contractor"),
-    ("governor", "governor"),
+    ("governor", "governor (reports; hears appeals)"),
     ("parent", "parent"),
-    ("pupil", "pupil (Year 4)"),
+    ("pupil", "pupil (Year 4, posts on the blog)"),
     ("admin", "administrator (admin pages, outbox, audit trail)"),
 )
 

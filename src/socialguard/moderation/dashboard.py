@@ -22,7 +22,7 @@ def moderation_cards(user: User) -> list[DashboardCard]:
                 "15 minutes it goes to the cover DSL, after 30 to the head teacher.",
                 tone="urgent",
                 link_url=reverse("moderation:safeguarding"),
-                link_text="Open safeguarding items",
+                link_text="Open escalated posts",
                 clauses=("A.2.3", "A.5.6"),
                 order=0,
             )
