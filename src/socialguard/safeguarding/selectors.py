@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -247,4 +248,16 @@ def open_work_of(*, user: Any) -> OpenWork:
         open=concerns.count(),
         unacknowledged=concerns.filter(acknowledged_at__isnull=True).count(),
         overdue=overdue.count(),
+    )
+
+
+def actions_assigned_to(*, user: Any) -> QuerySet[ConcernAction]:
+    """The actions a safeguarding lead gave this person, open first: what to do and by when,
+    never the concern's account."""
+    if not getattr(user, "is_authenticated", False):
+        return ConcernAction.objects.none()
+    return (
+        ConcernAction.objects.filter(assignee=user, concern__organisation_id=user.organisation_id)
+        .select_related("concern", "created_by")
+        .order_by(F("done_at").asc(nulls_first=True), "due_on")
     )

@@ -391,13 +391,26 @@ def concern_action_assign(
     _audit(
         by, concern, "action_assigned", action=action.pk, assignee=assignee.pk, due_on=str(due_on)
     )
+    if assignee.pk != by.pk:
+        # The action's wording is on their own page; the e-mail says only that there is one.
+        email_after_commit(
+            recipients=[assignee],
+            subject="A safeguarding action for you",
+            template="safeguarding/email/action_assigned.txt",
+            context={"due_on": due_on, "link": reverse("safeguarding:my_actions")},
+            organisation_id=concern.organisation_id,
+            category="safeguarding.action",
+        )
     return action
 
 
 @transaction.atomic
 def concern_action_complete(*, action: ConcernAction, by: User) -> ConcernAction:
+    """The safeguarding leads mark any action done; the person it was given to marks their own
+    (without opening the record)."""
     concern = _locked(action.concern)
-    _require(by, concern, "complete_action")
+    if by.pk != action.assignee_id:
+        _require(by, concern, "complete_action")
     action = ConcernAction.objects.select_for_update(of=("self",)).get(pk=action.pk)
     if action.done_at is not None:
         raise ApplicationError("That action is already done.", code=ErrorCode.ALREADY_DONE)

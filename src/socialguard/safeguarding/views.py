@@ -98,6 +98,27 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "safeguarding/receipt.html", {"concern": concern})
 
 
+def my_actions(request: HttpRequest) -> HttpResponse:
+    actions = selectors.actions_assigned_to(user=_user(request))
+    return render(
+        request,
+        "safeguarding/my_actions.html",
+        {"actions": actions, "today": timezone.localdate()},
+    )
+
+
+@require_POST
+def my_action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(selectors.actions_assigned_to(user=_user(request)), pk=pk)
+    try:
+        services.concern_action_complete(action=action, by=_user(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Marked done. The safeguarding lead can see it in the record.")
+    return redirect("safeguarding:my_actions")
+
+
 def _forms(concern: Concern) -> dict[str, forms.Form]:
     return {
         "entry_form": EntryForm(prefix="entry"),
