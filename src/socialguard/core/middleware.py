@@ -1,7 +1,8 @@
-"""Security headers the whole site relies on."""
+"""Security headers the whole site relies on, and optional server timings for load tests."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -32,4 +33,20 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class ServerTimingMiddleware:
+    """``Server-Timing: app;dur=<ms>``: the time Django spent on the request, from the moment a
+    worker picked it up, so a load test can tell time spent working from time spent waiting
+    for a free worker. Off unless ``SOCIALGUARD_SERVER_TIMING=1``: timings help an attacker
+    more than a visitor."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response

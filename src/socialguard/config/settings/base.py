@@ -53,6 +53,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
 ]
+# Load tests (benchmarks/moderation.py) read how long Django itself took from a header.
+if os.environ.get("SOCIALGUARD_SERVER_TIMING") == "1":
+    MIDDLEWARE.insert(0, "socialguard.core.middleware.ServerTimingMiddleware")
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
