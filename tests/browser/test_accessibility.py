@@ -87,7 +87,8 @@ def test_pages_have_no_accessibility_violations(browser, live_server) -> None:  
             })"""
         )
         problems = [
-            f"{v['id']} ({v['impact']}): {v['help']} at {json.dumps([n['target'] for n in v['nodes']][:3])}"
+            f"{v['id']} ({v['impact']}): {v['help']} at "
+            + json.dumps([n["target"] for n in v["nodes"]][:3])
             for v in result["violations"]
         ]
         if problems:

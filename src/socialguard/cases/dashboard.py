@@ -1,5 +1,6 @@
 """Breach reports waiting for triage and media enquiries against the clock, on the dashboard
-of the head teacher (and, for reports, of the people the head has named)."""
+of the head teacher (and, for reports, of the people the head has named, and of the governors
+when a report or case is about a head teacher)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ def _plural(n: int, word: str) -> str:
 def cases_cards(user: User) -> list[DashboardCard]:
     cards: list[DashboardCard] = []
     handler = handler_for(user)
-    if handler.handles_cases:
-        to_triage, open_cases = selectors.handler_counts(handler=handler)
+    to_triage, open_cases = selectors.handler_counts(handler=handler)  # (0, 0), no query, if none
+    # A governor who is not named gets a card only while a matter about a head teacher is open.
+    if handler.handles_cases or to_triage or open_cases:
         cards.append(
             DashboardCard(
                 title=f"{_plural(to_triage, 'breach report')} to triage",

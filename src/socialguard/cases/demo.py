@@ -36,6 +36,17 @@ def load_demo_cases(organisation: Organisation, people: dict[str, User]) -> None
         school=schools.get("roselands"),
     )
 
+    # 9.1: a report about the head teacher goes to the governors; no head teacher sees it.
+    services.breach_report_submit(
+        organisation=organisation,
+        reporter_name="A parent (fictional)",
+        reporter_relationship="parent",
+        clause_number="6.4",
+        about_head_teacher=True,
+        what_happened=DEMO + "The head teacher has been messaging a parent on a personal "
+        "account about a complaint the parent made to the school.",
+    )
+
     # A case at the investigation stage, with evidence.
     report = services.breach_report_submit(
         organisation=organisation,

@@ -68,6 +68,12 @@ class BreachReportForm(forms.Form):
     person_concerned_name = forms.CharField(
         label="Who is it about? (optional)", max_length=200, required=False
     )
+    about_head_teacher = forms.BooleanField(
+        label="It is about the head teacher",
+        required=False,
+        help_text="Tick this if the report is about a head teacher. It then goes to the "
+        "governors, not to the head teacher, and no head teacher can read it.",
+    )
     # A honeypot: hidden from people by CSS, filled in by bots.
     website = forms.CharField(label="Leave this field empty", required=False)
 

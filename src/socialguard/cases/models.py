@@ -31,7 +31,8 @@ class ReporterRelationship(models.TextChoices):
 
 class BreachReport(models.Model):
     """A suspected breach reported by anyone, signed in or not (9.4: contractors must tell
-    the school immediately). The head teacher triages it into a case or closes it."""
+    the school immediately). The head teacher triages it into a case or closes it; a report
+    about the head teacher goes to the governors instead (``permissions``)."""
 
     class Status(models.TextChoices):
         NEW = "new", "New: to triage"
@@ -53,6 +54,8 @@ class BreachReport(models.Model):
     what_happened = models.TextField()
     when = models.CharField(max_length=200, blank=True)
     person_concerned_name = models.CharField(max_length=200, blank=True)
+    # An allegation about the head teacher goes to the governors, never to a head teacher.
+    about_head_teacher = models.BooleanField(default=False)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
     triage_reason = models.TextField(blank=True)
     triaged_by = models.ForeignKey(

@@ -5,9 +5,9 @@ record is 'not found', one's own organisation's but not theirs to see is 'forbid
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
 from socialguard.cases.models import (
@@ -23,12 +23,18 @@ from socialguard.cases.permissions import (
     can_see_case,
     can_see_enquiry,
     can_see_report,
+    handler_for,
+    head_matter_case_q,
+    head_matter_report_q,
+    holds_head_teacher_role,
 )
 from socialguard.core.errors import ApplicationError, ErrorCode
 from socialguard.policy.models import Clause
 
 if TYPE_CHECKING:
     from socialguard.accounts.models import Organisation
+
+M = TypeVar("M", bound=Model)
 
 NEAR_DEADLINE = timedelta(hours=2)
 OPEN_STAGES = (Stage.INVESTIGATION, Stage.HEARING, Stage.OUTCOME, Stage.APPEAL)
@@ -54,23 +60,42 @@ def clause_texts(*, organisation: Organisation, numbers: list[str]) -> dict[str,
 # --- Reports and cases -------------------------------------------------------------------
 
 
+def _within_reach(records: QuerySet[M], handler: Handler, head_matter: Q) -> QuerySet[M]:
+    """The rule of ``permissions.can_see_report`` / ``can_see_case`` in the query: head
+    teachers never get matters about a head teacher, governors who are not named get only
+    those, named handlers who are not heads get both."""
+    if handler.handles_cases and handler.handles_head_matters:
+        return records
+    if handler.handles_cases:
+        return records.exclude(head_matter)
+    if handler.handles_head_matters:
+        return records.filter(head_matter)
+    return records.none()
+
+
 def reports_to_triage(*, handler: Handler) -> QuerySet[BreachReport]:
-    if not handler.handles_cases:
+    if not handler.handles_any:
         return BreachReport.objects.none()
+    reports = BreachReport.objects.filter(
+        organisation_id=handler.org_id, status=BreachReport.Status.NEW
+    )
     return (
-        BreachReport.objects.filter(organisation_id=handler.org_id, status=BreachReport.Status.NEW)
+        _within_reach(reports, handler, head_matter_report_q())
         .select_related("school")
         .order_by("created_at")
     )
 
 
 def reports_triaged(*, handler: Handler, limit: int = 20) -> list[BreachReport]:
-    if not handler.handles_cases:
+    if not handler.handles_any:
         return []
     reports = (
         BreachReport.objects.filter(organisation_id=handler.org_id)
         .exclude(status=BreachReport.Status.NEW)
         .exclude(case__staff_member_id=handler.user.pk)
+    )
+    reports = (
+        _within_reach(reports, handler, head_matter_report_q())
         .select_related("school", "triaged_by", "case")
         .order_by("-triaged_at")
     )
@@ -78,14 +103,16 @@ def reports_triaged(*, handler: Handler, limit: int = 20) -> list[BreachReport]:
 
 
 def cases_for(*, handler: Handler, open_only: bool = True) -> QuerySet[BreachCase]:
-    """The cases this handler may see: never one about themselves."""
-    if not handler.handles_cases:
+    """The cases this handler may see: never one about themselves, and never one about a head
+    teacher for a head teacher."""
+    if not handler.handles_any:
         return BreachCase.objects.none()
     cases = BreachCase.objects.filter(organisation_id=handler.org_id).exclude(
         staff_member_id=handler.user.pk
     )
     if open_only:
         cases = cases.filter(stage__in=OPEN_STAGES)
+    cases = _within_reach(cases, handler, head_matter_case_q())
     return cases.select_related("school", "staff_member").order_by("created_at")
 
 
@@ -98,6 +125,11 @@ def _open_stages() -> list[tuple[str, str]]:
     return [(s.value, s.label) for s in OPEN_STAGES]
 
 
+# Says no more than that: which rule refused could tell a head teacher that a matter about
+# them exists.
+_NOT_YOURS = "Breach %s are for the head teacher and whom they name, or the governors."
+
+
 def access_report(*, handler: Handler, pk: int) -> BreachReport:
     report = (
         BreachReport.objects.select_related("school", "triaged_by", "case").filter(pk=pk).first()
@@ -105,7 +137,7 @@ def access_report(*, handler: Handler, pk: int) -> BreachReport:
     if report is None or report.organisation_id != handler.organisation_id:
         raise ApplicationError("No such report.", code=ErrorCode.NOT_FOUND)
     if not can_see_report(report, handler):
-        raise ApplicationError("Breach reports are for the head teacher.", code=ErrorCode.FORBIDDEN)
+        raise ApplicationError(_NOT_YOURS % "reports", code=ErrorCode.FORBIDDEN)
     return report
 
 
@@ -114,13 +146,14 @@ def access_case(*, handler: Handler, pk: int) -> BreachCase:
         BreachCase.objects.select_related(
             "school", "staff_member", "report", "outcome_decided_by", "opened_by"
         )
+        .annotate(staff_is_head=holds_head_teacher_role("staff_member_id"))
         .filter(pk=pk)
         .first()
     )
     if case is None or case.organisation_id != handler.organisation_id:
         raise ApplicationError("No such case.", code=ErrorCode.NOT_FOUND)
     if not can_see_case(case, handler):
-        raise ApplicationError("Breach cases are for the head teacher.", code=ErrorCode.FORBIDDEN)
+        raise ApplicationError(_NOT_YOURS % "cases", code=ErrorCode.FORBIDDEN)
     return case
 
 
@@ -132,7 +165,7 @@ def case_access_list(*, organisation_id: int) -> QuerySet[CaseAccess]:
 
 def handler_counts(*, handler: Handler) -> tuple[int, int]:
     """(reports to triage, open cases) for the dashboard."""
-    if not handler.handles_cases:
+    if not handler.handles_any:
         return 0, 0
     counts = cases_for(handler=handler).aggregate(n=Count("pk"))
     return reports_to_triage(handler=handler).count(), counts["n"]
@@ -196,3 +229,32 @@ def enquiry_urgency(enquiry: MediaEnquiry, now: datetime | None = None) -> str:
     if enquiry.deadline <= now:
         return "overdue"
     return "near" if enquiry.deadline - now <= NEAR_DEADLINE else "open"
+
+
+def audit_scope(user: Any, events: QuerySet[Any]) -> QuerySet[Any]:
+    """Events about a breach report or case show only to those who may open it: the staff
+    member concerned, moderators, administrators, and head teachers for a matter about a head
+    teacher read none of them. That a record was deleted for retention stays visible to the
+    people who handle cases."""
+    handler = handler_for(user)
+    if not handler.handles_any:
+        hidden = Q(target_type__in=["cases.breachreport", "cases.breachcase"])
+        return events.exclude(hidden)
+    reports = BreachReport.objects.filter(organisation_id=handler.org_id).exclude(
+        case__staff_member_id=handler.user.pk
+    )
+    report_ids = [
+        str(pk)
+        for pk in _within_reach(reports, handler, head_matter_report_q()).values_list(
+            "pk", flat=True
+        )
+    ]
+    case_ids = [
+        str(pk) for pk in cases_for(handler=handler, open_only=False).values_list("pk", flat=True)
+    ]
+    hidden = (Q(target_type="cases.breachreport") & ~Q(target_id__in=report_ids)) | (
+        Q(target_type="cases.breachcase") & ~Q(target_id__in=case_ids)
+    )
+    if handler.handles_cases:
+        hidden &= ~Q(action__endswith=".retention_delete")
+    return events.exclude(hidden)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from socialguard.accounts.models import Organisation, Role, School, User
-from socialguard.accounts.selectors import is_staff_member, people_with_role
+from socialguard.accounts.selectors import has_role, is_staff_member, people_with_role
 from socialguard.audit.services import audit_record
 from socialguard.cases.evidence import SNAPSHOTS
 from socialguard.cases.models import (
@@ -81,6 +81,59 @@ def handlers_to_tell(organisation: Organisation, school: School | None) -> list[
     )
 
 
+def head_matter_handlers(organisation: Organisation) -> list[User]:
+    """Who handles a matter about a head teacher: the governors and the named handlers, never
+    anyone who holds a head-teacher role (a federation has several heads)."""
+    heads = people_with_role(organisation=organisation, roles=[Role.HEAD_TEACHER])
+    governors = people_with_role(organisation=organisation, roles=[Role.GOVERNOR])
+    named = CaseAccess.objects.filter(organisation=organisation, revoked_at__isnull=True).values(
+        "user_id"
+    )
+    return list(
+        User.objects.filter(
+            models.Q(pk__in=governors.values("pk")) | models.Q(pk__in=named),
+            organisation=organisation,
+            is_active=True,
+        )
+        .exclude(pk__in=heads.values("pk"))
+        .order_by("pk")
+    )
+
+
+def _tell_about_new_report(report: BreachReport) -> None:
+    """Who hears of a new report: a link, never what it says. One about the head teacher goes
+    to the governors; when no governor is set up, the administrators are told that one is
+    waiting, so that they set one up (and still not what it says)."""
+    organisation = report.organisation
+    context = {"report": report, "link": reverse("cases:report", args=[report.pk])}
+    if not report.about_head_teacher:
+        recipients = handlers_to_tell(organisation, report.school)
+    else:
+        recipients = head_matter_handlers(organisation)
+    if recipients:
+        email_after_commit(
+            recipients=recipients,
+            subject=f"A breach report is waiting to be triaged: {report.reference}",
+            template="cases/email/report_waiting.txt",
+            context=context,
+            organisation_id=organisation.pk,
+            category="cases.report.new",
+        )
+        return
+    if report.about_head_teacher:
+        admins = people_with_role(organisation=organisation, roles=[Role.ADMINISTRATOR])
+        heads = people_with_role(organisation=organisation, roles=[Role.HEAD_TEACHER])
+        email_after_commit(
+            # An administrator who is also a head teacher is not told: it could be about them.
+            recipients=admins.exclude(pk__in=heads.values("pk")),
+            subject="A breach report about the head teacher is waiting: no governor is set up",
+            template="cases/email/report_no_governor.txt",
+            context=context,
+            organisation_id=organisation.pk,
+            category="cases.report.no_governor",
+        )
+
+
 # --- Reports -----------------------------------------------------------------------------
 
 
@@ -97,10 +150,11 @@ def breach_report_submit(
     clause_number: str = "",
     school: School | None = None,
     reporter: User | None = None,
+    about_head_teacher: bool = False,
 ) -> BreachReport:
     """Anyone may report, signed in or not (9.4: contractors tell the school immediately).
-    The reporter gets the reference; the head teacher is told a report is waiting, not what
-    it says."""
+    The reporter gets the reference; the head teacher (the governors, for a report about the
+    head teacher) is told a report is waiting, not what it says."""
     if reporter_relationship not in ReporterRelationship.values:
         raise ApplicationError("Say how you are connected to the school.")
     if school is not None and school.organisation_id != organisation.pk:
@@ -119,6 +173,7 @@ def breach_report_submit(
         what_happened=_required(what_happened, "Say what happened."),
         when=when.strip()[:200],
         person_concerned_name=person_concerned_name.strip()[:200],
+        about_head_teacher=about_head_teacher,
     )
     audit_record(
         actor=signed_in,
@@ -126,7 +181,11 @@ def breach_report_submit(
         target=report,
         clauses=["9.4" if reporter_relationship == "contractor" else "9.1", *clause],
         organisation_id=organisation.pk,
-        details={"relationship": reporter_relationship, "school": school.pk if school else None},
+        details={
+            "relationship": reporter_relationship,
+            "school": school.pk if school else None,
+            "about_head_teacher": about_head_teacher,
+        },
     )
     if report.reporter_email:
         email_after_commit(
@@ -137,14 +196,7 @@ def breach_report_submit(
             organisation_id=organisation.pk,
             category="cases.report.receipt",
         )
-    email_after_commit(
-        recipients=handlers_to_tell(organisation, school),
-        subject=f"A breach report is waiting to be triaged: {report.reference}",
-        template="cases/email/report_waiting.txt",
-        context={"report": report, "link": reverse("cases:report", args=[report.pk])},
-        organisation_id=organisation.pk,
-        category="cases.report.new",
-    )
+    _tell_about_new_report(report)
     return report
 
 
@@ -224,8 +276,13 @@ def case_open(
     summary: str,
     school: School | None = None,
 ) -> BreachCase:
-    """Open a case with no report behind it (the head learned of the breach directly)."""
-    if not handler_for(by).handles_cases or by.organisation_id != organisation.pk:
+    """Open a case with no report behind it (the head learned of the breach directly). A
+    governor who is not named opens only a case about a head teacher."""
+    handler = handler_for(by)
+    may_open = handler.handles_cases or (
+        handler.handles_head_matters and has_role(staff_member, Role.HEAD_TEACHER)
+    )
+    if not may_open or by.organisation_id != organisation.pk:
         raise ApplicationError("You do not handle breach cases.", code=ErrorCode.FORBIDDEN)
     return _case_create(
         organisation=organisation,
@@ -418,8 +475,8 @@ def case_appeal_decide(
     locked = BreachCase.objects.select_for_update(of=("self",)).get(pk=case.pk)
     if locked.stage == Stage.APPEAL and locked.outcome_decided_by_id == by.pk:
         raise ApplicationError(
-            "You decided the outcome, so someone else must decide the appeal. The head "
-            "teacher can name another person under Case access.",
+            "You decided the outcome, so someone else must decide the appeal: another "
+            "person who handles this case (for a case about a head teacher, another governor).",
             code=ErrorCode.FORBIDDEN,
         )
     case = _locked_case(locked, by, "decide_appeal")

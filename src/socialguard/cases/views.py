@@ -21,8 +21,11 @@ from socialguard.cases.permissions import (
     can_handle_media,
     can_log_media_enquiry,
     can_manage_access,
+    can_open_inbox,
     can_respond_to_enquiry,
+    can_see_case,
     case_actions_for,
+    case_is_head_matter,
     handler_for,
     report_actions_for,
 )
@@ -74,6 +77,7 @@ def report_breach(request: HttpRequest, slug: str | None = None) -> HttpResponse
                 what_happened=data["what_happened"],
                 when=data["when"],
                 person_concerned_name=data["person_concerned_name"],
+                about_head_teacher=data["about_head_teacher"],
                 clause_number=data["clause_number"],
                 school=data["school"],
                 reporter=request.user if request.user.is_authenticated else None,
@@ -102,15 +106,21 @@ def report_sent(request: HttpRequest) -> HttpResponse:
 # --- Case handlers -----------------------------------------------------------------------
 
 
+NOT_A_HANDLER = "Breach cases are for the head teacher and whom they name, or the governors."
+
+
 def _handler(request: HttpRequest) -> Any:
+    """Anyone who may handle some matter; each record is checked again when fetched."""
     handler = handler_for(request.user)
-    if not handler.handles_cases:
-        raise PermissionDenied("Breach cases are for the head teacher and whom they name.")
+    if not handler.handles_any:
+        raise PermissionDenied(NOT_A_HANDLER)
     return handler
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
     handler = _handler(request)
+    if not can_open_inbox(handler):
+        raise PermissionDenied(NOT_A_HANDLER)
     return render(
         request,
         "cases/inbox.html",
@@ -154,6 +164,14 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     summary=data["summary"],
                     school=data["school"],
                 )
+                if not can_see_case(case, handler):
+                    # A case about a head teacher, opened by a head: it is the governors' now.
+                    messages.success(
+                        request,
+                        f"Case {case.reference} opened. It is about a head teacher, so the "
+                        "governors handle it and it is no longer shown to you.",
+                    )
+                    return redirect("cases:inbox")
                 messages.success(request, f"Case {case.reference} opened.")
                 return redirect("cases:case", pk=case.pk)
             if action == "not_a_breach" and close.is_valid():
@@ -189,6 +207,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cases/case_detail.html",
         {
             "case": case,
+            "about_head": case_is_head_matter(case),
             "appeal": appeal,
             "actions": case_actions_for(case, handler),
             "labels": ACTION_LABELS,

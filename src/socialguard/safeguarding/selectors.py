@@ -261,3 +261,23 @@ def actions_assigned_to(*, user: Any) -> QuerySet[ConcernAction]:
         .select_related("concern", "created_by")
         .order_by(F("done_at").asc(nulls_first=True), "due_on")
     )
+
+
+# Events about a child's safeguarding record, or about a post passed to the safeguarding lead.
+_SAFEGUARDING_EVENTS = (
+    Q(action__startswith="safeguarding.")
+    | Q(action__startswith="moderation.safeguarding.")
+    | Q(
+        action__in=[
+            "moderation.item.raise_safeguarding",
+            "moderation.item.acknowledge",
+            "moderation.item.return_to_moderators",
+        ]
+    )
+)
+
+
+def audit_scope(user: Any, events: QuerySet[Any]) -> QuerySet[Any]:
+    """A.2.3, need to know: only safeguarding leads read the audit events about concerns and
+    escalated posts (they carry references and categories, never the account)."""
+    return events if is_safeguarding_lead(user) else events.exclude(_SAFEGUARDING_EVENTS)
