@@ -37,8 +37,9 @@ def _pages() -> list[tuple[str, str]]:
     concern = Concern.objects.order_by("pk").first()
     case = BreachCase.objects.order_by("pk").first()
     enquiry = MediaEnquiry.objects.order_by("pk").first()
-    report = BreachReport.objects.filter(status="new").first()
-    assert item and escalated and concern and case and enquiry and report
+    report = BreachReport.objects.filter(status="new", about_head_teacher=False).first()
+    about_head = BreachReport.objects.filter(about_head_teacher=True).first()
+    assert item and escalated and concern and case and enquiry and report and about_head
     return [
         ("", "/cases/report-breach/"),
         ("pupil", f"/community/{blog.pk}/"),
@@ -59,6 +60,7 @@ def _pages() -> list[tuple[str, str]]:
         ("head", "/cases/media/"),
         ("head", f"/cases/media/{enquiry.pk}/"),
         ("governor", "/reports/"),
+        ("governor", f"/cases/reports/{about_head.pk}/"),
     ]
 
 
