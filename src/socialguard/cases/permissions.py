@@ -6,10 +6,10 @@ record and per person (ARCHITECTURE: "breach cases to the head teacher and whom 
   safeguarding lead, not being an administrator.
 - A matter about the head teacher (a report flagged ``about_head_teacher``, or a case about
   someone who holds a head-teacher role today, or a case opened from a flagged report) goes to
-  the governors and to the named handlers who are not head teachers, never to a head teacher:
-  in English schools an allegation about the head goes to the chair of governors, and a
-  federation's heads are line-managed by the same board (9.1, 9.2). A governor who is not
-  named sees these matters and nothing else.
+  the governors, never to a head teacher, nor to someone a head named as a handler (a head
+  must not choose who judges the head): in English schools an allegation about the head goes
+  to the chair of governors, and a federation's heads are line-managed by the same board
+  (9.1, 9.2). A governor who is not named sees these matters and nothing else.
 - A case is never shown to the staff member it is about, even if they are a handler.
 - The outcome is decided by a handler; the appeal by a different handler.
 - Media enquiries go to the head teacher; the person who logged one sees their own
@@ -61,12 +61,9 @@ class Handler:
 
     @property
     def handles_head_matters(self) -> bool:
-        """Handles reports and cases about a head teacher: never a head teacher."""
-        return (
-            self.organisation_id is not None
-            and not self.is_head
-            and (self.is_named or self.is_governor)
-        )
+        """Handles reports and cases about a head teacher: the governors, never a head
+        teacher, and not someone a head named (a head must not choose who judges the head)."""
+        return self.organisation_id is not None and not self.is_head and self.is_governor
 
     @property
     def handles_any(self) -> bool:

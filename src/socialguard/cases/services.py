@@ -82,16 +82,14 @@ def handlers_to_tell(organisation: Organisation, school: School | None) -> list[
 
 
 def head_matter_handlers(organisation: Organisation) -> list[User]:
-    """Who handles a matter about a head teacher: the governors and the named handlers, never
-    anyone who holds a head-teacher role (a federation has several heads)."""
+    """Who handles a matter about a head teacher: the governors, never anyone who holds a
+    head-teacher role (a federation has several heads). People a head named as case handlers
+    are not among them: a head must not choose who judges the head."""
     heads = people_with_role(organisation=organisation, roles=[Role.HEAD_TEACHER])
     governors = people_with_role(organisation=organisation, roles=[Role.GOVERNOR])
-    named = CaseAccess.objects.filter(organisation=organisation, revoked_at__isnull=True).values(
-        "user_id"
-    )
     return list(
         User.objects.filter(
-            models.Q(pk__in=governors.values("pk")) | models.Q(pk__in=named),
+            pk__in=governors.values("pk"),
             organisation=organisation,
             is_active=True,
         )
