@@ -35,6 +35,7 @@ from socialguard.cases.permissions import (
     ACTION_LABELS,
     can_manage_access,
     case_actions_for,
+    case_is_head_matter,
     handler_for,
     report_actions_for,
 )
@@ -332,6 +333,16 @@ def _case_create(
         clauses=["9.1", *chosen],
         details={"stage": case.stage, "report": report.reference if report else None},
     )
+    if case_is_head_matter(case) and not handler_for(by).handles_head_matters:
+        # A head opened a case about a head teacher: it is the governors' from now on.
+        email_after_commit(
+            recipients=head_matter_handlers(organisation),
+            subject=f"A breach case about a head teacher is yours: {case.reference}",
+            template="cases/email/case_handed_to_governors.txt",
+            context={"case": case, "link": reverse("cases:case", args=[case.pk])},
+            organisation_id=organisation.pk,
+            category="cases.case.handed_over",
+        )
     return case
 
 

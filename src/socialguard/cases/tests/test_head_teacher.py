@@ -450,3 +450,32 @@ def test_the_inbox_costs_the_same_however_many_matters(cast, who):
     for _ in range(3):
         add_some()
     assert _inbox_queries(person) == few
+
+
+def test_the_governors_are_told_when_a_head_opens_a_case_about_a_head(
+    cast, django_capture_on_commit_callbacks
+):
+    other = second_head(cast)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        opened = services.case_open(
+            organisation=cast.organisation,
+            by=cast.head,
+            staff_member=other,
+            clauses=["6.9"],
+            summary="Photos on the other head's personal account.",
+        )
+    (message,) = [m for m in mail.outbox if "yours" in m.subject]
+    assert message.to == [cast.governor.email]
+    assert opened.reference in message.body and "Photos" not in message.body
+    # An ordinary case tells nobody extra.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_open(
+            organisation=cast.organisation,
+            by=cast.head,
+            staff_member=cast.teacher,
+            clauses=["6.9"],
+            summary="Photos on a teacher's personal account.",
+        )
+    assert not [m for m in mail.outbox if "yours" in m.subject]
