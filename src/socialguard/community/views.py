@@ -74,8 +74,14 @@ def site_home(request: HttpRequest, pk: int) -> HttpResponse:
             site, user, Contribution.Kind.COMMENT, membership, mode
         ),
         max_mb=MAX_BYTES // 1048576,
+        # A post that was refused comes back in the box, so nothing typed is lost.
+        draft=request.session.pop(_draft_key(site), ""),
     )
     return render(request, "community/site.html", context)
+
+
+def _draft_key(site: Site) -> str:
+    return f"community:draft:{site.pk}"
 
 
 @require_POST
@@ -105,6 +111,8 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ApplicationError as error:
         messages.error(request, error.message)
+        if kind == Contribution.Kind.POST and upload is None:
+            request.session[_draft_key(site)] = request.POST.get("body", "")[:5000]
     return redirect("community:site", pk=pk)
 
 

@@ -187,3 +187,22 @@ def test_the_demo_site_has_every_kind_of_item(db):
         "report",
     } <= types
     assert ReviewItem.objects.filter(status="safeguarding").count() == 1
+
+
+def test_a_refused_post_comes_back_in_the_box(cast, client):
+    from socialguard.community.services import MAX_BODY
+
+    site = live_site(cast)
+    member(site, cast.pupil, cast.line_manager)
+    client.force_login(cast.pupil)
+    too_long = "Our volcano erupted! " * (MAX_BODY // 20 + 1)
+    url = reverse("community:contribute", args=[site.pk])
+    page = client.post(url, {"kind": "post", "body": too_long}, follow=True).content.decode()
+    assert f"under {MAX_BODY} characters" in page
+    assert ">Our volcano erupted! Our volcano erupted!" in page  # back in the compose box
+    assert not Contribution.objects.filter(author=cast.pupil).exists()
+    # Shown once: the next visit starts empty.
+    assert (
+        "Our volcano erupted!"
+        not in client.get(reverse("community:site", args=[site.pk])).content.decode()
+    )
