@@ -173,6 +173,10 @@ class AppealDecisionForm(forms.Form):
 
 class CloseCaseForm(forms.Form):
     note = forms.CharField(label="Closing note (optional)", required=False, max_length=2000)
+    confirm = forms.BooleanField(
+        label="I understand that a closed case takes no further notes, evidence or appeal",
+        error_messages={"required": "Tick the box to confirm: closing cannot be undone."},
+    )
 
 
 class AccessForm(forms.Form):

@@ -360,3 +360,16 @@ def test_only_the_head_names_case_handlers(cast, by):
 def test_only_staff_of_the_organisation_can_be_named(cast, person):
     with pytest.raises(ApplicationError):
         named(cast, getattr(cast, person))
+
+
+def test_closing_a_case_on_the_page_needs_a_confirmation(cast, client):
+    found = decided(cast)
+    client.force_login(cast.head)
+    url = f"/cases/{found.pk}/act/"
+    page = client.post(url, {"action": "close", "note": "Done."}, follow=True).content.decode()
+    assert "closing cannot be undone" in page
+    found.refresh_from_db()
+    assert found.stage == Stage.OUTCOME
+    client.post(url, {"action": "close", "note": "Done.", "confirm": "on"})
+    found.refresh_from_db()
+    assert found.stage == Stage.CLOSED
