@@ -4,7 +4,7 @@ pages. Sessions authenticate it (with CSRF on writes). Errors share one shape:
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +15,12 @@ from socialguard.accounts.models import User
 from socialguard.accounts.selectors import staff_members_of
 from socialguard.approvals import selectors as approval_selectors
 from socialguard.approvals.services import approval_decide
+from socialguard.community.rendering import highlighted
 from socialguard.core.errors import ApplicationError, ErrorCode
+from socialguard.moderation import selectors as moderation_selectors
+from socialguard.moderation.models import ReviewItem
+from socialguard.moderation.permissions import actions_for, can_see, reviewer_for
+from socialguard.moderation.services import review_perform
 from socialguard.sites import selectors as site_selectors
 from socialguard.sites import services as site_services
 from socialguard.sites.models import Site, SiteRole
@@ -210,3 +215,124 @@ def approval_decide_endpoint(
     )
     approval.refresh_from_db()
     return _approval_out(approval)
+
+
+# --- The review queue (issue 5) ----------------------------------------------------------
+
+
+class FindingOut(Schema):
+    category: str
+    clauses: list[str]
+    severity: str
+
+
+class ReviewItemOut(Schema):
+    id: int
+    type: str
+    site_id: int
+    site: str
+    status: str
+    priority: int
+    version: int
+    created_at: datetime
+    author: str
+    text: str
+    findings: list[FindingOut]
+    faces: int
+    blocked_by_engine: bool
+    actions: list[str]
+
+
+class ReviewActionIn(Schema):
+    action: str
+    version: int
+    reason: str = ""
+    basis: str = ""
+    body: str = ""
+    category: str = ""
+
+
+def _masked_text(item: ReviewItem) -> str:
+    """What the page shows a moderator: the text with personal data masked."""
+    contribution = item.contribution
+    if contribution is None:
+        return ""
+    segments = highlighted(contribution.body, item.payload.get("findings", []))
+    return "".join(segment.text for segment in segments)
+
+
+def _item_out(item: ReviewItem, actions: list[str]) -> dict[str, Any]:
+    contribution = item.contribution
+    membership = item.membership
+    author = (
+        contribution.author_label
+        if contribution is not None
+        else (membership.display_name if membership is not None else "")
+    )
+    findings = [
+        {
+            "category": f.get("category", ""),
+            "clauses": list(f.get("clauses", [])),
+            "severity": f.get("severity", ""),
+        }
+        for f in item.payload.get("findings", [])
+        if not f.get("redact")
+    ]
+    return {
+        "id": item.pk,
+        "type": item.type,
+        "site_id": item.site_id,
+        "site": item.site.name,
+        "status": item.status,
+        "priority": item.priority,
+        "version": item.version,
+        "created_at": item.created_at,
+        "author": author,
+        "text": _masked_text(item),
+        "findings": findings,
+        "faces": item.faces,
+        "blocked_by_engine": item.blocked_by_engine,
+        "actions": actions,
+    }
+
+
+@api.get(
+    "/review-items",
+    response=list[ReviewItemOut],
+    summary="The review queue: open items of the sites I moderate or vet, most urgent first",
+)
+def review_items(
+    request: HttpRequest, site_id: int | None = None, type: str = "", limit: int = 50
+) -> list[dict[str, Any]]:
+    reviewer = reviewer_for(request.user)
+    items = moderation_selectors.review_queue(reviewer=reviewer, site_id=site_id, type=type)
+    return [
+        _item_out(item, actions_for(item, reviewer)) for item in items[: max(1, min(limit, 200))]
+    ]
+
+
+@api.post(
+    "/review-items/{item_id}/actions",
+    response=ReviewItemOut,
+    summary="Decide an item (send the version you read: a stale one gets 409)",
+)
+def review_item_act(request: HttpRequest, item_id: int, payload: ReviewActionIn) -> dict[str, Any]:
+    reviewer = reviewer_for(request.user)
+    found = ReviewItem.objects.select_related("membership").filter(pk=item_id).first()
+    if found is None or not can_see(found, reviewer):
+        raise Http404("No such review item.")
+    item = review_perform(
+        item_id=item_id,
+        by=_user(request),
+        action=payload.action,
+        version=payload.version,
+        reason=payload.reason,
+        basis=payload.basis,
+        body=payload.body,
+        category=payload.category,
+    )
+    out = _item_out(item, actions_for(item, reviewer))
+    if not can_see(item, reviewer):
+        # Raised as a safeguarding concern: it has left this person's view, content included.
+        out.update(text="", findings=[])
+    return out
