@@ -25,8 +25,11 @@ def _targets(user, kind: str) -> set[str]:  # type: ignore[no-untyped-def]
 
 
 def test_safeguarding_events_only_for_safeguarding_leads(cast, policy_version) -> None:  # type: ignore[no-untyped-def]
-    record(cast)
+    concern = record(cast)
     assert any(a.startswith("safeguarding.") for a in _actions(cast.dsl))
+    dsl = Client()
+    dsl.force_login(cast.dsl)
+    assert concern.reference in dsl.get("/audit/?action=safeguarding.").content.decode()
     for person in (cast.head, cast.admin):
         assert not any(a.startswith("safeguarding.") for a in _actions(person)), person
         assert "policy.version.import" in _actions(person)  # everything else remains

@@ -31,8 +31,8 @@ MATRIX = {
     "/": set(ROLES) - {"anonymous"},
     "/policy/": set(ROLES),
     "/policy/acknowledgements/": {"head", "admin", "outsider"},  # outsider: their own org
-    "/audit/": {"head", "admin", "outsider"},
-    "/audit/export/?format=csv": {"head", "admin", "outsider"},
+    "/audit/": {"head", "dsl", "admin", "outsider"},
+    "/audit/export/?format=csv": {"head", "dsl", "admin", "outsider"},
     "/outbox/": {"admin"},
     # Issue 6: need to know. Concerns for safeguarding leads; cases for head teachers (and
     # whom they name); anyone on the staff records a concern or logs a media enquiry; anyone
