@@ -213,3 +213,24 @@ def test_periods_and_charts() -> None:
     tall, flat = chart.bars
     assert tall.height > 0 and flat.height == 0
     assert "September 2026: 3" in chart.summary
+
+
+def test_the_page_costs_the_same_however_many_matters(cast) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(cast.governor)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/reports/?from=2026-09&to=2026-10").status_code == 200
+        return len(captured)
+
+    _concern(cast, SEPT, ack_minutes=10, referral_days=1)
+    _breach(cast, SEPT, outcome_days=2)
+    few = queries()
+    for n in range(10):
+        _concern(cast, OCT + timedelta(hours=n), ack_minutes=n, referral_days=n % 3)
+        _breach(cast, OCT + timedelta(hours=n), outcome_days=n)
+    assert queries() == few
