@@ -162,17 +162,19 @@ def safeguarding(request: HttpRequest) -> HttpResponse:
     reviewer = reviewer_for(request.user)
     if not reviewer.is_dsl:
         raise Http404("Safeguarding items are for the safeguarding leads.")
-    items = selectors.safeguarding_items(reviewer=reviewer)
+    items = selectors.safeguarding_items(reviewer=reviewer).select_related("concern")
     handled = selectors.safeguarding_items(reviewer=reviewer, open_only=False).exclude(
         status=ReviewItem.Status.SAFEGUARDING
     )[:20]
+    rows = [(i, services.safeguarding_label(i.safeguarding_category)) for i in items]
+    # An item recorded as a concern lives on in the concern's chronology; what needs a lead
+    # here is what has not been recorded yet.
+    waiting = [row for row in rows if getattr(row[0], "concern", None) is None]
+    recorded = [row for row in rows if getattr(row[0], "concern", None) is not None][:20]
     return render(
         request,
         "moderation/safeguarding.html",
-        {
-            "items": [(i, services.safeguarding_label(i.safeguarding_category)) for i in items],
-            "handled": handled,
-        },
+        {"items": waiting, "recorded": recorded, "handled": handled},
     )
 
 

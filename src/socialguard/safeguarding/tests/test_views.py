@@ -111,6 +111,10 @@ def test_the_review_item_page_offers_record_as_a_concern_then_links_to_it(cast, 
     assert again["Location"] == response["Location"] and Concern.objects.count() == 1
     page = client.get(path).content.decode()
     assert concern.reference in page and "Record as a concern</button>" not in page
+    # The list of escalated posts moves it under "Recorded as concerns".
+    listing = client.get(reverse("moderation:safeguarding")).content.decode()
+    assert "0 not yet recorded as a concern" in listing
+    assert "Recorded as concerns" in listing and concern.reference in listing
 
 
 def test_the_dsl_dashboard_counts_open_concerns_and_overdue_actions(cast):
