@@ -11,12 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
-from socialguard.accounts.models import User
 from socialguard.accounts.selectors import staff_members_of
 from socialguard.approvals import selectors as approval_selectors
 from socialguard.approvals.services import approval_decide
 from socialguard.community.rendering import highlighted
 from socialguard.core.errors import ApplicationError, ErrorCode
+from socialguard.core.http import signed_in_user
 from socialguard.moderation import selectors as moderation_selectors
 from socialguard.moderation.models import ReviewItem
 from socialguard.moderation.permissions import actions_for, can_see, reviewer_for
@@ -99,11 +99,6 @@ class DecisionIn(Schema):
     signature: str
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _site_out(site: Site) -> dict[str, Any]:
     documents = site_selectors.current_documents(site)
     return {
@@ -166,7 +161,7 @@ def site_get(request: HttpRequest, site_id: int) -> dict[str, Any]:
 @api.post("/sites", response={201: SiteOut}, summary="Save an Appendix B proposal as a draft")
 def site_propose(request: HttpRequest, payload: ProposalIn) -> tuple[int, dict[str, Any]]:
     _require(request, "sites.propose")
-    user = _user(request)
+    user = signed_in_user(request)
     data = payload.dict(exclude={"administrator_ids", "moderator_ids"})
     if user.organisation is None:
         raise ApplicationError(
@@ -188,7 +183,7 @@ def site_submit(request: HttpRequest, site_id: int) -> dict[str, Any]:
     site = site_selectors.access_site(user=request.user, pk=site_id)
     if site is None:
         raise Http404("No such site.")
-    return _approval_out(site_services.site_proposal_submit(site=site, by=_user(request)))
+    return _approval_out(site_services.site_proposal_submit(site=site, by=signed_in_user(request)))
 
 
 @api.get(
@@ -207,7 +202,7 @@ def approval_decide_endpoint(
         raise Http404("No such request, or it is not your turn to see it yet.")
     approval_decide(
         request=approval,
-        approver=_user(request),
+        approver=signed_in_user(request),
         decision=payload.decision,
         comment=payload.comment,
         signature_method=payload.signature_method,
@@ -323,7 +318,7 @@ def review_item_act(request: HttpRequest, item_id: int, payload: ReviewActionIn)
         raise Http404("No such review item.")
     item = review_perform(
         item_id=item_id,
-        by=_user(request),
+        by=signed_in_user(request),
         action=payload.action,
         version=payload.version,
         reason=payload.reason,

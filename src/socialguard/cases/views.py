@@ -30,13 +30,9 @@ from socialguard.cases.permissions import (
     report_actions_for,
 )
 from socialguard.core.errors import ApplicationError, ErrorCode
+from socialguard.core.http import signed_in_user
 
 SENT_KEY = "cases_report_sent"
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _raise_for(error: ApplicationError) -> NoReturn:
@@ -139,7 +135,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     handler = _handler(request)
     report = _fetch(selectors.access_report, handler=handler, pk=pk)
-    by = _user(request)
+    by = signed_in_user(request)
     organisation = report.organisation
     action = request.POST.get("action", "")
     triage = forms.TriageForm(
@@ -294,7 +290,9 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, f"{label + ': ' if label else ''}{' '.join(errors)}")
         return redirect("cases:case", pk=pk)
     try:
-        messages.success(request, _perform(action, case, _user(request), form.cleaned_data))
+        messages.success(
+            request, _perform(action, case, signed_in_user(request), form.cleaned_data)
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("cases:case", pk=pk)
@@ -316,7 +314,7 @@ def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> FileRespon
 def access(request: HttpRequest) -> HttpResponse:
     if not can_manage_access(request.user):
         raise PermissionDenied("Only the head teacher names case handlers.")
-    by = _user(request)
+    by = signed_in_user(request)
     assert by.organisation is not None
     current = selectors.case_access_list(organisation_id=by.organisation.pk)
     active = [a.user_id for a in current if a.revoked_at is None]
@@ -337,7 +335,7 @@ def access(request: HttpRequest) -> HttpResponse:
 def access_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_manage_access(request.user):
         raise PermissionDenied("Only the head teacher names case handlers.")
-    by = _user(request)
+    by = signed_in_user(request)
     grant = CaseAccess.objects.filter(pk=pk, organisation=by.organisation).first()
     if grant is None:
         raise Http404("No such grant.")
@@ -355,7 +353,7 @@ def access_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def media_new(request: HttpRequest) -> HttpResponse:
     if not can_log_media_enquiry(request.user):
         raise PermissionDenied("Media enquiries are logged by staff members.")
-    by = _user(request)
+    by = signed_in_user(request)
     assert by.organisation is not None
     form = forms.MediaEnquiryForm(request.POST or None, organisation=by.organisation)
     if request.method == "POST" and form.is_valid():
@@ -379,7 +377,7 @@ def media_new(request: HttpRequest) -> HttpResponse:
 
 
 def media_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    by = _user(request)
+    by = signed_in_user(request)
     enquiry = _fetch(selectors.access_enquiry, user=by, pk=pk)
     assert by.organisation is not None
     can_respond = can_respond_to_enquiry(enquiry, by)

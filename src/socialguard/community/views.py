@@ -6,20 +6,16 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from socialguard.accounts.models import School, User
+from socialguard.accounts.models import School
 from socialguard.community import selectors, services
 from socialguard.community.images import MAX_BYTES
 from socialguard.community.models import Contribution, Image, Membership
 from socialguard.core.errors import ApplicationError
+from socialguard.core.http import signed_in_user
 from socialguard.sites.models import Site, SiteDocument
 from socialguard.sites.staffing import site_mode
 
 PAGE_SIZE = 20
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _hosted_site(request: HttpRequest, pk: int) -> Site:
@@ -98,7 +94,7 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.contribution_submit(
             site=site,
-            by=_user(request),
+            by=signed_in_user(request),
             kind=Contribution.Kind.IMAGE if upload is not None else kind,
             body=request.POST.get("body", ""),
             image=upload.read() if upload is not None else None,
@@ -122,7 +118,7 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.membership_request(
             site=site,
-            by=_user(request),
+            by=signed_in_user(request),
             kind=request.POST.get("kind", Membership.Kind.MEMBER),
             note=request.POST.get("note", ""),
             external_organisation=request.POST.get("external_organisation", ""),
@@ -139,7 +135,9 @@ def report(request: HttpRequest, pk: int, contribution_pk: int) -> HttpResponse:
     contribution = get_object_or_404(Contribution, pk=contribution_pk, site=site)
     try:
         services.contribution_report(
-            contribution=contribution, by=_user(request), reason=request.POST.get("reason", "")
+            contribution=contribution,
+            by=signed_in_user(request),
+            reason=request.POST.get("reason", ""),
         )
         messages.success(request, "Reported. The site's moderators will look at it.")
     except ApplicationError as error:

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from socialguard.accounts.models import User
 from socialguard.community.selectors import house_rules
 from socialguard.core.errors import ApplicationError
+from socialguard.core.http import signed_in_user
 from socialguard.moderation import selectors, services
 from socialguard.moderation.models import ReviewItem
 from socialguard.moderation.permissions import ACTION_LABELS, BULK_ACTIONS, reviewer_for
@@ -21,11 +21,6 @@ from socialguard.sites.models import Site
 
 PAGE_SIZE = 50
 SIMPLE_ACTIONS = ("approve", "dismiss", "claim", "release", "acknowledge")
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _when(value: str | None) -> datetime | None:
@@ -98,7 +93,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
 def act(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     version = _int(request.POST.get("version")) or 0
-    by = _user(request)
+    by = signed_in_user(request)
     try:
         if action in ("claim", "release"):
             services.review_claim(item_id=pk, by=by, version=version, release=action == "release")
@@ -143,7 +138,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     try:
         result = services.review_bulk(
             items=chosen,
-            by=_user(request),
+            by=signed_in_user(request),
             action=request.POST.get("action", ""),
             reason=request.POST.get("reason", ""),
             basis=request.POST.get("basis", ""),

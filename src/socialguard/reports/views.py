@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from socialguard.accounts.models import School, User
+from socialguard.accounts.models import School
+from socialguard.core.http import signed_in_user
 from socialguard.reports.charts import bar_chart
 from socialguard.reports.selectors import (
     MEASURE_BY_KEY,
@@ -36,8 +37,7 @@ def _month_end(start: date) -> date:
 
 @permission_required("reports.view_governance", raise_exception=True)
 def governance(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     if user.organisation is None:
         raise PermissionDenied("Reports belong to an organisation.")
     today = timezone.localdate()

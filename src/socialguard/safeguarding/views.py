@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from socialguard.accounts.models import User
 from socialguard.core.errors import ApplicationError, ErrorCode
+from socialguard.core.http import signed_in_user
 from socialguard.moderation.models import ReviewItem
 from socialguard.moderation.services import safeguarding_label
 from socialguard.safeguarding import selectors, services
@@ -31,11 +32,6 @@ from socialguard.safeguarding.forms import (
 )
 from socialguard.safeguarding.models import Concern, ConcernAction, ConcernEvidence, Referral
 from socialguard.safeguarding.permissions import ACTION_LABELS, actions_for
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _refuse(error: ApplicationError) -> Exception:
@@ -67,7 +63,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required("safeguarding.report_concern", raise_exception=True)
 def concern_new(request: HttpRequest) -> HttpResponse:
-    by = _user(request)
+    by = signed_in_user(request)
     form = ConcernForm(request.POST or None, request.FILES or None, reporter=by)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -99,7 +95,7 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def my_actions(request: HttpRequest) -> HttpResponse:
-    actions = selectors.actions_assigned_to(user=_user(request))
+    actions = selectors.actions_assigned_to(user=signed_in_user(request))
     return render(
         request,
         "safeguarding/my_actions.html",
@@ -109,9 +105,9 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def my_action_done(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_object_or_404(selectors.actions_assigned_to(user=_user(request)), pk=pk)
+    action = get_object_or_404(selectors.actions_assigned_to(user=signed_in_user(request)), pk=pk)
     try:
-        services.concern_action_complete(action=action, by=_user(request))
+        services.concern_action_complete(action=action, by=signed_in_user(request))
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -133,7 +129,7 @@ def _forms(concern: Concern) -> dict[str, forms.Form]:
 
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     concern = _concern(request, pk)
-    by = _user(request)
+    by = signed_in_user(request)
     services.concern_viewed(concern=concern, by=by)
     context = {
         "concern": concern,
@@ -254,7 +250,7 @@ HANDLERS: dict[str, Handler] = {
 @require_POST
 def concern_act(request: HttpRequest, pk: int) -> HttpResponse:
     concern = _concern(request, pk)
-    by = _user(request)
+    by = signed_in_user(request)
     action = request.POST.get("action", "")
     if action not in HANDLERS or action not in actions_for(by, concern):
         raise PermissionDenied(f"You cannot {ACTION_LABELS.get(action, 'do that').lower()} here.")
@@ -285,7 +281,7 @@ def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> FileRespon
 
 @require_POST
 def from_review_item(request: HttpRequest, item_pk: int) -> HttpResponse:
-    by = _user(request)
+    by = signed_in_user(request)
     item = get_object_or_404(ReviewItem, pk=item_pk, organisation_id=by.organisation_id)
     form = FromReviewItemForm(request.POST)
     account = str(form.cleaned_data["account"]) if form.is_valid() else ""

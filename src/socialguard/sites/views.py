@@ -6,8 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from socialguard.accounts.models import User
 from socialguard.core.errors import ApplicationError
+from socialguard.core.http import signed_in_user
 from socialguard.sites import selectors, services
 from socialguard.sites.checks import site_proposal_problems
 from socialguard.sites.forms import DocumentForm, ProposalForm, RegisterFilterForm
@@ -19,11 +19,6 @@ def _site_or_404(request: HttpRequest, pk: int) -> Site:
     if site is None:
         raise Http404("No such site.")
     return site
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @permission_required("sites.view_register", raise_exception=True)
@@ -61,7 +56,7 @@ def site_proposal_edit(request: HttpRequest, pk: int | None = None) -> HttpRespo
     site = _site_or_404(request, pk) if pk else None
     if site is not None and site.owner_id != request.user.pk:
         raise Http404("No such proposal.")
-    author = _user(request)
+    author = signed_in_user(request)
     form = ProposalForm(request.POST or None, instance=site, author=author)
     if request.method == "POST" and form.is_valid():
         data = {
@@ -118,7 +113,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def site_submit(request: HttpRequest, pk: int) -> HttpResponse:
     site = _site_or_404(request, pk)
     try:
-        services.site_proposal_submit(site=site, by=_user(request))
+        services.site_proposal_submit(site=site, by=signed_in_user(request))
         messages.success(request, "Submitted. Your line manager has been asked to sign it off.")
     except ApplicationError as error:
         messages.error(
@@ -138,7 +133,7 @@ def site_document_publish(request: HttpRequest, pk: int) -> HttpResponse:
                 site=site,
                 kind=form.cleaned_data["kind"],
                 text=form.cleaned_data["text"],
-                by=_user(request),
+                by=signed_in_user(request),
             )
             messages.success(request, f"Published {document} .")
         except ApplicationError as error:
@@ -150,7 +145,7 @@ def site_document_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def site_go_live(request: HttpRequest, pk: int) -> HttpResponse:
     site = _site_or_404(request, pk)
     try:
-        services.site_go_live(site=site, by=_user(request))
+        services.site_go_live(site=site, by=signed_in_user(request))
         messages.success(request, f"{site.name} is live.")
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -187,7 +182,7 @@ def site_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             site_evaluation_record(
                 site=site,
-                by=_user(request),
+                by=signed_in_user(request),
                 against_aims=rows,
                 decision=request.POST.get("decision", ""),
                 notes=request.POST.get("notes", ""),
@@ -203,7 +198,9 @@ def site_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
 def site_close(request: HttpRequest, pk: int) -> HttpResponse:
     site = _site_or_404(request, pk)
     try:
-        services.site_close(site=site, by=_user(request), reason=request.POST.get("reason", ""))
+        services.site_close(
+            site=site, by=signed_in_user(request), reason=request.POST.get("reason", "")
+        )
         messages.success(request, f"{site.name} is closed and archived read-only.")
     except ApplicationError as error:
         messages.error(request, error.message)
@@ -227,7 +224,7 @@ def absences(request: HttpRequest) -> HttpResponse:
     from socialguard.sites.models import Absence
     from socialguard.sites.staffing import absence_cancel, absence_record
 
-    user = _user(request)
+    user = signed_in_user(request)
     if request.method == "POST":
         try:
             if cancel := request.POST.get("cancel"):
