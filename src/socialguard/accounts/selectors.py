@@ -10,6 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from socialguard.accounts.models import (
+    SAFEGUARDING_ROLES,
     STAFF_ROLES,
     Organisation,
     Role,
@@ -74,6 +75,28 @@ def people_with_role(
     return User.objects.filter(
         is_active=True, organisation=organisation, pk__in=assignments.values("user_id")
     ).distinct()
+
+
+def safeguarding_escalation(
+    *, organisation: Organisation, school: School | None, level: int, exclude: Iterable[int] = ()
+) -> tuple[int, list[User]]:
+    """Whom to tell when a safeguarding matter waits unacknowledged (A.2.3), and at which level:
+    at level 1 the cover leads, that is the organisation's other DSLs and deputies (in a
+    federation, the other school's); at level 2, or when there is no cover lead, the school's
+    head teachers. ``exclude`` leaves out people who must not be told (the reporter)."""
+    if level == 1:
+        first_tier = people_with_role(
+            organisation=organisation, roles=SAFEGUARDING_ROLES, school=school
+        )
+        cover = (
+            people_with_role(organisation=organisation, roles=SAFEGUARDING_ROLES)
+            .exclude(pk__in=first_tier.values("pk"))
+            .exclude(pk__in=list(exclude))
+        )
+        if found := list(cover):
+            return 1, found
+    heads = people_with_role(organisation=organisation, roles=[Role.HEAD_TEACHER], school=school)
+    return 2, list(heads)
 
 
 def staff_members_of(*, organisation: Organisation, school: School | None = None) -> QuerySet[User]:

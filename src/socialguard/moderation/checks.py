@@ -19,12 +19,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from socialguard.accounts.models import Role, User
-from socialguard.accounts.selectors import people_with_role
+from socialguard.accounts.selectors import people_with_role, safeguarding_escalation
 from socialguard.audit.services import audit_record
 from socialguard.community.models import CommunitySettings
 from socialguard.core.schooltime import school_minutes_between
 from socialguard.moderation.models import ReviewItem
-from socialguard.moderation.services import _tell_safeguarding_leads, dsl_first_tier
+from socialguard.moderation.services import _tell_safeguarding_leads
 from socialguard.notifications.services import email_after_commit
 from socialguard.sites.models import Absence, Site
 
@@ -103,12 +103,6 @@ def _remind_sites(now: datetime) -> list[str]:
     return lines
 
 
-def cover_dsls(site: Site) -> list[User]:
-    first = {u.pk for u in dsl_first_tier(site)}
-    everyone = people_with_role(organisation=site.organisation, roles=[Role.DSL, Role.DEPUTY_DSL])
-    return [u for u in everyone if u.pk not in first]
-
-
 def _escalate_safeguarding(now: datetime) -> list[str]:
     lines: list[str] = []
     waiting = ReviewItem.objects.filter(
@@ -124,16 +118,9 @@ def _escalate_safeguarding(now: datetime) -> list[str]:
             continue
         site = item.site
         with transaction.atomic():
-            people = cover_dsls(site) if level == 1 else []
-            if not people:  # no cover DSL: straight to the head teacher
-                level = 2
-                people = list(
-                    people_with_role(
-                        organisation=site.organisation,
-                        roles=[Role.HEAD_TEACHER],
-                        school=site.school,
-                    )
-                )
+            level, people = safeguarding_escalation(
+                organisation=site.organisation, school=site.school, level=level
+            )
             updated = ReviewItem.objects.filter(
                 pk=item.pk, reminder_level=item.reminder_level, acknowledged_at__isnull=True
             ).update(reminder_level=level)

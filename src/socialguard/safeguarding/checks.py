@@ -17,8 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from socialguard.accounts.models import SAFEGUARDING_ROLES, Role, User
-from socialguard.accounts.selectors import people_with_role
+from socialguard.accounts.selectors import safeguarding_escalation
 from socialguard.audit.services import audit_record
 from socialguard.moderation.services import safeguarding_label
 from socialguard.notifications.services import email_after_commit
@@ -28,30 +27,13 @@ STEP = timedelta(minutes=15)
 CLAUSES = ("A.2.3", "A.5.6")
 
 
-def cover_leads(concern: Concern) -> list[User]:
-    first = {
-        u.pk
-        for u in people_with_role(
-            organisation=concern.organisation, roles=SAFEGUARDING_ROLES, school=concern.school
-        )
-    }
-    everyone = people_with_role(organisation=concern.organisation, roles=SAFEGUARDING_ROLES)
-    return [u for u in everyone if u.pk not in first and u.pk != concern.reporter_id]
-
-
-def _head_teachers(concern: Concern) -> list[User]:
-    return list(
-        people_with_role(
-            organisation=concern.organisation, roles=[Role.HEAD_TEACHER], school=concern.school
-        )
-    )
-
-
 def _escalate(concern: Concern, level: int, now: datetime) -> str | None:
-    people = cover_leads(concern) if level == 1 else []
-    if not people:  # no cover lead: straight to the head teacher
-        level = 2
-        people = _head_teachers(concern)
+    level, people = safeguarding_escalation(
+        organisation=concern.organisation,
+        school=concern.school,
+        level=level,
+        exclude=[concern.reporter_id],
+    )
     updated = Concern.objects.filter(
         pk=concern.pk, reminder_level=concern.reminder_level, acknowledged_at__isnull=True
     ).update(reminder_level=level, **({"head_teacher_may_view": True} if level == 2 else {}))
