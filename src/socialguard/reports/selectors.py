@@ -14,7 +14,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -126,11 +126,20 @@ def month_of(moment: datetime | date) -> date:
     return day.replace(day=1)
 
 
+def next_month(day: date) -> date:
+    """The first day of the month after ``day``'s."""
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def month_end(day: date) -> date:
+    return next_month(day) - timedelta(days=1)
+
+
 def months_between(since: date, until: date) -> list[date]:
     months, current = [], since.replace(day=1)
     while current <= until:
         months.append(current)
-        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+        current = next_month(current)
     return months
 
 
@@ -215,39 +224,20 @@ def _breaches(collect: _Collector, organisation: Organisation, school: School | 
     cases = BreachCase.objects.filter(organisation=organisation)
     if school is not None:
         reports, cases = reports.filter(school=school), cases.filter(school=school)
-    decided: dict[int, datetime] = {}
-    for report_id, outcome_at in cases.filter(report__isnull=False).values_list(
-        "report_id", "outcome_at"
-    ):
-        if outcome_at:
-            decided[report_id] = outcome_at
-    for pk, created_at, school_name in reports.values_list("pk", "created_at", "school__name"):
-        if not collect.within(created_at):
+    # A matter starts with its report; a case opened without one (from a monitoring finding,
+    # say) starts when it was opened.
+    matters = [
+        *reports.values_list("created_at", "case__outcome_at", "school__name"),
+        *cases.filter(report__isnull=True).values_list("created_at", "outcome_at", "school__name"),
+    ]
+    for started, outcome_at, school_name in matters:
+        if not collect.within(started):
             continue
-        collect.count(created_at, school_name, "breach_reports")
-        if pk in decided:
-            collect.count(created_at, school_name, "breach_outcomes")
-            collect.duration(
-                created_at,
-                school_name,
-                "outcome_days",
-                round(_minutes(created_at, decided[pk]) / 1440, 1),
-            )
-    # Cases opened without a report (from a monitoring finding, say) start when opened.
-    for created_at, outcome_at, school_name in cases.filter(report__isnull=True).values_list(
-        "created_at", "outcome_at", "school__name"
-    ):
-        if not collect.within(created_at):
-            continue
-        collect.count(created_at, school_name, "breach_reports")
+        collect.count(started, school_name, "breach_reports")
         if outcome_at:
-            collect.count(created_at, school_name, "breach_outcomes")
-            collect.duration(
-                created_at,
-                school_name,
-                "outcome_days",
-                round(_minutes(created_at, outcome_at) / 1440, 1),
-            )
+            collect.count(started, school_name, "breach_outcomes")
+            days = round(_minutes(started, outcome_at) / 1440, 1)
+            collect.duration(started, school_name, "outcome_days", days)
 
 
 def _media(collect: _Collector, organisation: Organisation, school: School | None) -> None:
@@ -301,9 +291,7 @@ def governance_report(
 
 def default_period(today: date) -> tuple[date, date]:
     """The last twelve months, this one included."""
-    start = date(today.year - 1, today.month, 1)
-    start = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return start, today
+    return next_month(date(today.year - 1, today.month, 1)), today
 
 
 def csv_lines(report: GovernanceReport) -> Iterable[list[str]]:

@@ -18,6 +18,7 @@ from socialguard.reports.selectors import (
     csv_lines,
     default_period,
     governance_report,
+    month_end,
 )
 
 CHARTS = ("safeguarding_reports", "dsl_ack_minutes", "breach_reports", "media_enquiries")
@@ -28,11 +29,6 @@ def _month(value: str | None) -> date | None:
         return date.fromisoformat(f"{value}-01") if value else None
     except ValueError:
         return None
-
-
-def _month_end(start: date) -> date:
-    following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
 
 
 @permission_required("reports.view_governance", raise_exception=True)
@@ -49,7 +45,7 @@ def governance(request: HttpRequest) -> HttpResponse:
     if request.GET.get("to") and chosen_to is None:
         errors.append("'To' must be a month, such as 2026-12.")
     since = chosen_from or since
-    until = min(_month_end(chosen_to), today) if chosen_to else until
+    until = min(month_end(chosen_to), today) if chosen_to else until
     if since > until:
         errors.append("'From' must come before 'To'.")
         since, until = default_period(today)
