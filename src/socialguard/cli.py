@@ -283,62 +283,12 @@ def _scheduled_checks(interval: float) -> None:
     threading.Thread(target=loop, name="socialguard-checks", daemon=True).start()
 
 
-def retention_due(organisation: Any, today: Any) -> list[tuple[str, Callable[[], None]]]:
-    """What the organisation's retention periods say may now be deleted: closed safeguarding
-    concerns, closed breach cases and answered media enquiries, each with its deletion."""
-    import functools
-
-    from socialguard.cases.retention import (
-        case_delete_for_retention,
-        cases_due_for_deletion,
-        enquiries_due_for_deletion,
-        enquiry_delete_for_retention,
-        report_delete_for_retention,
-        reports_due_for_deletion,
-    )
-    from socialguard.safeguarding.retention import (
-        concern_delete_for_retention,
-        concerns_due_for_deletion,
-    )
-
-    due: list[tuple[str, Callable[[], None]]] = []
-    for concern in concerns_due_for_deletion(organisation=organisation, today=today):
-        due.append(
-            (
-                f"safeguarding concern {concern.reference} (closed {concern.closed_at:%Y-%m-%d})",
-                functools.partial(concern_delete_for_retention, concern=concern),
-            )
-        )
-    for case in cases_due_for_deletion(organisation=organisation, today=today):
-        due.append(
-            (
-                f"breach case {case.reference} (closed {case.closed_at:%Y-%m-%d})",
-                functools.partial(case_delete_for_retention, case=case),
-            )
-        )
-    for report in reports_due_for_deletion(organisation=organisation, today=today):
-        due.append(
-            (
-                f"breach report {report.reference} (closed as not a breach "
-                f"{report.triaged_at:%Y-%m-%d})",
-                functools.partial(report_delete_for_retention, report=report),
-            )
-        )
-    for enquiry in enquiries_due_for_deletion(organisation=organisation, today=today):
-        due.append(
-            (
-                f"media enquiry {enquiry.reference} (closed {enquiry.closed_at:%Y-%m-%d})",
-                functools.partial(enquiry_delete_for_retention, enquiry=enquiry),
-            )
-        )
-    return due
-
-
 def cmd_retention(args: argparse.Namespace) -> int:
     _django()
     from django.utils import timezone
 
     from socialguard.accounts.models import Organisation
+    from socialguard.core.retention import retention_due
 
     organisations = (
         [_organisation(args.organisation)]
@@ -353,8 +303,8 @@ def cmd_retention(args: argparse.Namespace) -> int:
             f"{organisation.name}: concerns are kept {organisation.concern_retention_years} years "
             f"after closing, breach cases and media enquiries {organisation.case_retention_years}."
         )
-        for label, _ in entries:
-            print(f"  Would delete: {label}")
+        for entry in entries:
+            print(f"  Would delete: {entry.label}")
     if not due:
         print("Nothing has passed its retention period; nothing to do.")
         return 0
@@ -369,9 +319,9 @@ def cmd_retention(args: argparse.Namespace) -> int:
         if answer.strip() != "delete":
             print("Nothing was deleted.")
             return 1
-    for label, delete in due:
-        delete()
-        print(f"  Deleted: {label}")
+    for entry in due:
+        entry.delete()
+        print(f"  Deleted: {entry.label}")
     print(f"Deleted {len(due)} record(s). The audit trail keeps the fact of each deletion.")
     return 0
 

@@ -9,6 +9,7 @@ refuses a record that is still open."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ from socialguard.accounts.models import Organisation, User
 from socialguard.audit.services import audit_record
 from socialguard.cases.models import BreachCase, BreachReport, CaseEvidence, MediaEnquiry, Stage
 from socialguard.core.errors import ApplicationError, ErrorCode
+from socialguard.core.retention import DueForDeletion
 
 
 def retention_cutoff(*, years: int, today: date) -> date:
@@ -193,3 +195,32 @@ def report_delete_for_retention(*, report: BreachReport, by: User | None = None)
         },
     )
     report.delete()
+
+
+def cases_due(organisation: Organisation, today: date) -> list[DueForDeletion]:
+    """For ``socialguard retention``: closed cases, reports closed as not a breach and answered
+    media enquiries past their period, each with its deletion."""
+    return [
+        *(
+            DueForDeletion(
+                f"breach case {case.reference} (closed {case.closed_at:%Y-%m-%d})",
+                functools.partial(case_delete_for_retention, case=case),
+            )
+            for case in cases_due_for_deletion(organisation=organisation, today=today)
+        ),
+        *(
+            DueForDeletion(
+                f"breach report {report.reference} "
+                f"(closed as not a breach {report.triaged_at:%Y-%m-%d})",
+                functools.partial(report_delete_for_retention, report=report),
+            )
+            for report in reports_due_for_deletion(organisation=organisation, today=today)
+        ),
+        *(
+            DueForDeletion(
+                f"media enquiry {enquiry.reference} (closed {enquiry.closed_at:%Y-%m-%d})",
+                functools.partial(enquiry_delete_for_retention, enquiry=enquiry),
+            )
+            for enquiry in enquiries_due_for_deletion(organisation=organisation, today=today)
+        ),
+    ]

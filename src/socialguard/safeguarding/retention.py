@@ -7,6 +7,7 @@ The CLI command that calls these lives elsewhere; these two functions are its wh
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, time
 
 from django.db import transaction
@@ -17,6 +18,7 @@ from socialguard.accounts.models import Organisation, User
 from socialguard.audit.services import audit_record
 from socialguard.core.append_only import retention_deletion
 from socialguard.core.errors import ApplicationError, ErrorCode
+from socialguard.core.retention import DueForDeletion
 from socialguard.safeguarding.models import Concern
 
 
@@ -92,3 +94,14 @@ def _delete_files(names: list[str]) -> None:
 
     for name in names:
         default_storage.delete(name)
+
+
+def concerns_due(organisation: Organisation, today: date) -> list[DueForDeletion]:
+    """For ``socialguard retention``: each concern past its period, with its deletion."""
+    return [
+        DueForDeletion(
+            f"safeguarding concern {concern.reference} (closed {concern.closed_at:%Y-%m-%d})",
+            functools.partial(concern_delete_for_retention, concern=concern),
+        )
+        for concern in concerns_due_for_deletion(organisation=organisation, today=today)
+    ]
