@@ -127,7 +127,7 @@ def test_the_reporter_sees_a_receipt_and_never_the_record(cast, client):
     assert response["Location"] == reverse("safeguarding:receipt", args=[concern.reference])
     receipt = client.get(response["Location"]).content.decode()
     assert concern.reference in receipt and ACCOUNT not in receipt
-    assert cast.pupil.last_name not in receipt
+    assert cast.pupil.get_full_name() not in receipt
     assert client.get(reverse("safeguarding:concern", args=[concern.pk])).status_code == 403
 
 
