@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -14,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from socialguard.audit.models import AuditChainHead, AuditEvent
+from socialguard.core.csv_safe import SafeDictWriter
 
 EXPORT_FIELDS = (
     "chain",
@@ -131,7 +131,7 @@ def audit_export_lines(*, events: QuerySet[AuditEvent], fmt: str) -> Iterator[st
         yield "\n]\n"
         return
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
+    writer = SafeDictWriter(buffer, fieldnames=EXPORT_FIELDS)
     writer.writeheader()
     for event in events.iterator(chunk_size=2000):
         row = _row(event)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.contrib.auth.decorators import permission_required
@@ -10,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from socialguard.accounts.models import School
+from socialguard.core.csv_safe import SafeWriter
 from socialguard.core.http import signed_in_user
 from socialguard.reports.charts import bar_chart
 from socialguard.reports.selectors import (
@@ -59,7 +59,7 @@ def governance(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = (
             f'attachment; filename="governors-report-{since:%Y-%m}-to-{until:%Y-%m}.csv"'
         )
-        writer = csv.writer(response)
+        writer = SafeWriter(response)
         for line in csv_lines(report):
             writer.writerow(line)
         return response

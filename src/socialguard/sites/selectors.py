@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from socialguard.accounts.selectors import has_role, is_staff_member
+from socialguard.core.csv_safe import SafeWriter
 from socialguard.sites.models import Site, SiteDocument, SiteRole
 
 
@@ -85,7 +85,7 @@ REGISTER_COLUMNS = (
 
 def site_register_csv(*, sites: QuerySet[Site]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow(REGISTER_COLUMNS)
     for site in sites:
         docs = current_documents(site)
