@@ -174,26 +174,35 @@ def register_demo_loader(loader: DemoLoader) -> DemoLoader:
     return loader
 
 
-def demo_federation_load() -> DemoResult:
+def demo_federation_load(
+    *,
+    slug: str = DEMO_ORGANISATION_SLUG,
+    name: str = "Roselands & Stafford Federation",
+    username_prefix: str = "",
+) -> DemoResult:
+    """Load the demo federation. The keywords make a second, separate copy (the access matrix
+    test needs two organisations); usernames are global, so the copy's carry a prefix."""
     from socialguard.accounts.models import Organisation
 
-    existing = Organisation.objects.filter(slug=DEMO_ORGANISATION_SLUG).first()
+    existing = Organisation.objects.filter(slug=slug).first()
     if existing is not None:
         return DemoResult(created=False, organisation=existing.name)
     with transaction.atomic():
-        organisation, people = _load_people()
+        organisation, people = _load_people(slug=slug, name=name, username_prefix=username_prefix)
         _load_policy(organisation, people)
         for loader in _LOADERS:
             loader(organisation, people)
     return DemoResult(created=True, organisation=organisation.name)
 
 
-def _load_people() -> tuple[Organisation, dict[str, User]]:
+def _load_people(
+    *, slug: str, name: str, username_prefix: str
+) -> tuple[Organisation, dict[str, User]]:
     from socialguard.accounts import services
 
     organisation = services.organisation_create(
-        name="Roselands & Stafford Federation",
-        slug=DEMO_ORGANISATION_SLUG,
+        name=name,
+        slug=slug,
         website="https://www.roselands-stafford.example",
         email_domains=["roselands-stafford.e-sussex.sch.uk"],
         official_phones=["01632 960000"],
@@ -224,11 +233,11 @@ def _load_people() -> tuple[Organisation, dict[str, User]]:
     for spec in PEOPLE:
         person = services.person_create(
             organisation=organisation,
-            username=spec.username,
+            username=username_prefix + spec.username,
             first_name=spec.first,
             last_name=spec.last,
             position=spec.position,
-            email=f"{spec.username}@roselands-stafford.e-sussex.sch.uk",
+            email=f"{username_prefix}{spec.username}@roselands-stafford.e-sussex.sch.uk",
             school=schools[spec.school] if spec.school else None,
             line_manager=people[spec.manager] if spec.manager else None,
             password=DEMO_PASSWORD,
