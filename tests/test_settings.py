@@ -12,7 +12,9 @@ CHECK = "import django; django.setup(); from django.conf import settings; print(
 
 
 def _run(settings_module: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    environment = {
+        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SOCIALGUARD_AUDIT_KEY")
+    }
     environment.update(DJANGO_SETTINGS_MODULE=settings_module, **env)
     command = [sys.executable, "-c", CHECK]
     return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=60)  # noqa: S603
@@ -26,9 +28,24 @@ def test_production_refuses_a_missing_or_weak_secret_key(key: str) -> None:
 
 
 def test_production_starts_with_a_real_key() -> None:
-    result = _run("socialguard.config.settings.production", SECRET_KEY="k" * 50)
+    result = _run(
+        "socialguard.config.settings.production",
+        SECRET_KEY="k" * 50,
+        SOCIALGUARD_AUDIT_KEY="a" * 40,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("audit_key", ["", "short", "k" * 50])
+def test_production_refuses_a_missing_weak_or_reused_audit_key(audit_key: str) -> None:
+    result = _run(
+        "socialguard.config.settings.production",
+        SECRET_KEY="k" * 50,
+        SOCIALGUARD_AUDIT_KEY=audit_key,
+    )
+    assert result.returncode != 0
+    assert "SOCIALGUARD_AUDIT_KEY must be set" in result.stderr
 
 
 def test_embedded_default_makes_its_own_key(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -172,17 +172,63 @@ def cmd_policy_import(args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     _django()
+    from socialguard.audit.checkpoints import audit_checkpoint_check, audit_checkpoint_loads
     from socialguard.audit.selectors import audit_chain_verify
 
+    checkpoints = []
+    for name in args.checkpoint or []:
+        try:
+            checkpoints.append(audit_checkpoint_loads(Path(name).read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise CommandError(f"cannot read the checkpoint {name}: {error}") from None
     org_id = _organisation(args.organisation).pk if args.organisation else None
     report = audit_chain_verify(organisation_id=org_id)
+    failed = False
     if report.problem is None:
         print(f"OK: {report.events_checked} events in {report.chains_checked} chains verified.")
-        return 0
-    p = report.problem
-    where = f"event {p.seq}" + (f" (id {p.event_id})" if p.event_id else "")
-    print(f"TAMPERED: chain {p.chain}, {where}: {p.message}.", file=sys.stderr)
-    return 1
+    else:
+        p = report.problem
+        where = f"event {p.seq}" + (f" (id {p.event_id})" if p.event_id else "")
+        print(f"TAMPERED: chain {p.chain}, {where}: {p.message}.", file=sys.stderr)
+        failed = True
+    for name, checkpoint in zip(args.checkpoint or [], checkpoints, strict=True):
+        check = audit_checkpoint_check(checkpoint=checkpoint)
+        if check.ok:
+            print(f"OK: {name}: the {check.label} is still in the chain, unchanged.")
+        else:
+            print(f"TAMPERED: {name}: {check.label}: {check.problem}.", file=sys.stderr)
+            failed = True
+    return 1 if failed else 0
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    _django()
+    from socialguard.audit.checkpoints import (
+        audit_checkpoint_dumps,
+        audit_checkpoint_email,
+        audit_checkpoint_issue,
+    )
+
+    if args.email:
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(args.email)
+        except ValidationError:
+            raise CommandError(f"'{args.email}' is not an e-mail address") from None
+    organisation = _organisation(args.organisation)
+    checkpoint = audit_checkpoint_issue(organisation=organisation, recipient=args.email or "")
+    text = audit_checkpoint_dumps(checkpoint)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"Wrote the checkpoint at event {checkpoint['seq']} to {args.out}.")
+    if args.email:
+        audit_checkpoint_email(checkpoint=checkpoint, to=args.email)
+        print(f"E-mailed the checkpoint at event {checkpoint['seq']} to {args.email}.")
+    if not args.out and not args.email:
+        sys.stdout.write(text)
+    return 0
 
 
 def cmd_audit_export(args: argparse.Namespace) -> int:
@@ -423,12 +469,25 @@ def _policy_commands(sub: Any) -> None:
 
 
 def _audit_commands(sub: Any) -> None:
-    audit = sub.add_parser("audit", help="verify or export the audit trail")
+    audit = sub.add_parser("audit", help="verify, checkpoint or export the audit trail")
     actions = audit.add_subparsers(dest="audit_command", metavar="ACTION", parser_class=Parser)
     actions.required = True
     verify = actions.add_parser("verify", help="check the hash chains; report the first bad event")
     verify.add_argument("--organisation", metavar="SLUG")
+    verify.add_argument(
+        "--checkpoint",
+        metavar="FILE",
+        nargs="+",
+        help="checkpoint files (from 'audit checkpoint') the chain must still contain",
+    )
     verify.set_defaults(func=cmd_audit_verify)
+    checkpoint = actions.add_parser(
+        "checkpoint", help="write or e-mail a signed copy of the chain head, to keep elsewhere"
+    )
+    checkpoint.add_argument("--organisation", metavar="SLUG")
+    checkpoint.add_argument("--out", "-o", metavar="FILE", help="write it to FILE")
+    checkpoint.add_argument("--email", metavar="ADDRESS", help="e-mail it (e.g. to the governors)")
+    checkpoint.set_defaults(func=cmd_audit_checkpoint)
     export = actions.add_parser("export", help="write events as CSV or JSON for a date range")
     export.add_argument("--from", dest="since", type=_iso_date, metavar="YYYY-MM-DD")
     export.add_argument("--to", dest="until", type=_iso_date, metavar="YYYY-MM-DD")

@@ -1,20 +1,23 @@
 """The audit trail: append-only, hash-chained, one chain per organisation.
 
 Each event stores the hash of the event before it in the same chain, so editing, deleting or
-inserting a row breaks the chain and ``audit_chain_verify`` names the first bad event. The chain
+inserting a row breaks the chain and ``audit_chain_verify`` names the first bad event. The hashes
+are keyed (HMAC-SHA256, see ``audit.keys``) with a key the database does not hold, so whoever can
+write to the database still cannot rewrite the chain forward; checkpoints held outside the
+database catch a rewrite by whoever also holds the key. The chain
 head row is locked while an event is appended, which serialises writers per organisation only.
 The database refuses UPDATE (and on PostgreSQL DELETE) on events: see migration 0002.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import UTC
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+
+from socialguard.audit.keys import keyed_hash
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -79,26 +82,30 @@ class AuditEvent(models.Model):
         raise PermissionError("Audit events are append-only.")
 
     def payload(self) -> dict[str, Any]:
-        """The fields the hash covers, in a canonical form that survives a database round trip."""
-        return {
-            "chain": self.chain,
-            "seq": self.seq,
-            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "organisation": self.organisation_id,
-            "actor": self.actor_id,
-            "actor_repr": self.actor_repr,
-            "action": self.action,
-            "target_type": self.target_type,
-            "target_id": self.target_id,
-            "target_repr": self.target_repr,
-            "clauses": list(self.clauses),
-            "details": self.details,
-            "prev_hash": self.prev_hash,
-        }
+        return event_payload(self)
 
     def compute_hash(self) -> str:
-        canonical = json.dumps(self.payload(), sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return keyed_hash(self.payload())
+
+
+def event_payload(event: Any) -> dict[str, Any]:
+    """The fields the hash covers, in a canonical form that survives a database round trip.
+    A plain function so that migrations (whose models have no methods) hash the same way."""
+    return {
+        "chain": event.chain,
+        "seq": event.seq,
+        "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "organisation": event.organisation_id,
+        "actor": event.actor_id,
+        "actor_repr": event.actor_repr,
+        "action": event.action,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "target_repr": event.target_repr,
+        "clauses": list(event.clauses),
+        "details": event.details,
+        "prev_hash": event.prev_hash,
+    }
 
 
 class AuditChainHead(models.Model):

@@ -12,6 +12,8 @@ BASE_DIR = Path(os.environ.get("SOCIALGUARD_HOME", Path.cwd())).resolve()
 VAR_DIR = Path(os.environ.get("SOCIALGUARD_VAR", BASE_DIR / "var")).resolve()
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# The audit chain's HMAC key: never stored in the database (socialguard.audit.keys).
+SOCIALGUARD_AUDIT_KEY = os.environ.get("SOCIALGUARD_AUDIT_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
