@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -75,9 +73,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not args.no_migrate:
         call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    children: list[subprocess.Popen[bytes]] = []
+    from socialguard.supervisor import Child, Supervisor
+
+    children: list[Child] = []
     if not args.no_worker:
-        children.append(subprocess.Popen([sys.executable, "-m", "socialguard.cli", "worker"]))  # noqa: S603
+        children.append(Child("worker", [sys.executable, "-m", "socialguard.cli", "worker"]))
     gunicorn = [
         sys.executable,
         "-m",
@@ -94,39 +94,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--forwarded-allow-ips",
         args.forwarded_allow_ips,
     ]
-    children.append(subprocess.Popen(gunicorn))  # noqa: S603
+    children.append(Child("web server", gunicorn))
     print(f"socialguard is serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
-    return _wait_for(children)
-
-
-def _wait_for(children: list[subprocess.Popen[bytes]]) -> int:
-    def stop(signum: int, frame: Any) -> None:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    try:
-        while all(child.poll() is None for child in children):
-            try:
-                children[-1].wait(timeout=1)
-            except subprocess.TimeoutExpired:
-                continue
-    finally:
-        stop(0, None)
-        for child in children:
-            child.wait(timeout=20)
-    return 0 if all(child.returncode in (0, -15) for child in children) else 1
+    return Supervisor(children).run()
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import call_command
 
+    from socialguard.notifications.worker import worker_id_new
+
+    worker_id = worker_id_new()
     if not args.batch:
         _scheduled_checks(float(os.environ.get("SOCIALGUARD_CHECK_INTERVAL", "60")))
-    options: dict[str, Any] = {"queue_name": "*", "interval": args.interval, "reload": False}
+        _pulse(worker_id)
+    options: dict[str, Any] = {
+        "queue_name": "*",
+        "interval": args.interval,
+        "reload": False,
+        "worker_id": worker_id,
+    }
     if args.batch:
         options["batch"] = True
     call_command("db_worker", verbosity=args.verbosity, **options)
@@ -327,6 +315,40 @@ def _scheduled_checks(interval: float) -> None:
             time.sleep(interval)
 
     threading.Thread(target=loop, name="socialguard-checks", daemon=True).start()
+
+
+def _pulse(worker_id: str) -> None:
+    """The worker's heartbeat, and the claim-again of tasks whose worker died (at least once).
+    SOCIALGUARD_WORKER_HEARTBEAT (seconds, default 10): how often it beats; a worker silent for
+    three beats is dead. SOCIALGUARD_TASK_RECLAIM_AFTER (seconds, default 300): how long a task
+    must have been running on a dead worker before it is claimed again."""
+    import threading
+    import time
+    from datetime import timedelta
+
+    from django.db import close_old_connections
+
+    from socialguard.notifications.worker import tasks_reclaim_stale, worker_beat
+
+    every = float(os.environ.get("SOCIALGUARD_WORKER_HEARTBEAT", "10"))
+    running_for = timedelta(seconds=float(os.environ.get("SOCIALGUARD_TASK_RECLAIM_AFTER", "300")))
+
+    def loop() -> None:
+        while True:
+            try:
+                worker_beat(worker_id=worker_id)
+                lines = tasks_reclaim_stale(
+                    running_for=running_for, heartbeat_grace=timedelta(seconds=3 * every)
+                )
+                for line in lines:
+                    print(f"[worker] {line}", flush=True)
+            except Exception as error:
+                print(f"[worker] heartbeat failed: {error}", file=sys.stderr, flush=True)
+            finally:
+                close_old_connections()
+            time.sleep(every)
+
+    threading.Thread(target=loop, name="socialguard-pulse", daemon=True).start()
 
 
 def cmd_retention(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from django.core.mail.message import EmailMessage
 
 ORGANISATION_HEADER = "X-Socialguard-Organisation"
 CATEGORY_HEADER = "X-Socialguard-Category"
+KEY_HEADER = "X-Socialguard-Key"
 
 
 class DatabaseOutboxBackend(BaseEmailBackend):
@@ -17,12 +18,18 @@ class DatabaseOutboxBackend(BaseEmailBackend):
 
         for message in email_messages:
             org = message.extra_headers.get(ORGANISATION_HEADER)
-            OutboxMessage.objects.create(
-                organisation_id=int(org) if org else None,
-                from_email=message.from_email,
-                to=list(message.to) + list(message.cc) + list(message.bcc),
-                subject=str(message.subject),
-                body=str(message.body),
-                category=message.extra_headers.get(CATEGORY_HEADER, ""),
-            )
+            fields = {
+                "organisation_id": int(org) if org else None,
+                "from_email": message.from_email,
+                "to": list(message.to) + list(message.cc) + list(message.bcc),
+                "subject": str(message.subject),
+                "body": str(message.body),
+                "category": message.extra_headers.get(CATEGORY_HEADER, ""),
+            }
+            key = message.extra_headers.get(KEY_HEADER)
+            if key:
+                # A retried task delivers the same key again: keep the first copy only.
+                OutboxMessage.objects.get_or_create(idempotency_key=key, defaults=fields)
+            else:
+                OutboxMessage.objects.create(**fields)
         return len(email_messages)

@@ -1,10 +1,14 @@
 """Notifications go out after the change that caused them has committed, through the worker.
 
 A rolled-back change therefore never sends mail, and a slow mail server never slows a page.
+Each message carries an idempotency key fixed when it is queued, so the worker's at-least-once
+retries (a task whose worker died is run again) never send it twice.
 """
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,7 +17,8 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from socialguard.notifications.backends import CATEGORY_HEADER, ORGANISATION_HEADER
+from socialguard.notifications.backends import CATEGORY_HEADER, KEY_HEADER, ORGANISATION_HEADER
+from socialguard.notifications.models import EmailDelivery
 
 
 def email_after_commit(
@@ -24,11 +29,14 @@ def email_after_commit(
     context: dict[str, Any],
     organisation_id: int | None,
     category: str = "",
+    key: str = "",
 ) -> None:
     """Render now (inside the transaction, with the data as it is) and send after commit.
 
     ``recipients`` are people (with an ``email``) or addresses. People without an address are
-    skipped: they see the same information on their dashboard.
+    skipped: they see the same information on their dashboard. ``key`` names what the message is
+    for ("breach.report.received:42"): a second call with the same key sends nothing. Without
+    one, each call is its own message and gets a fresh key.
     """
     addresses = sorted(
         {
@@ -40,6 +48,7 @@ def email_after_commit(
     if not addresses:
         return
     body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
+    key = (key or f"{category or 'mail'}:{organisation_id or 0}:{uuid.uuid4().hex}")[:120]
 
     def enqueue() -> None:
         from socialguard.notifications.tasks import send_email
@@ -50,18 +59,35 @@ def email_after_commit(
             body=body,
             organisation_id=organisation_id,
             category=category,
+            key=key,
         )
 
     transaction.on_commit(enqueue)
 
 
 def email_deliver(
-    *, to: list[str], subject: str, body: str, organisation_id: int | None, category: str
+    *,
+    to: list[str],
+    subject: str,
+    body: str,
+    organisation_id: int | None,
+    category: str,
+    key: str = "",
 ) -> int:
+    """Send one message, at most once per key (a task queued before keys existed has none)."""
+    if key and EmailDelivery.objects.filter(key=key).exists():
+        return 0
     headers = {CATEGORY_HEADER: category}
     if organisation_id:
         headers[ORGANISATION_HEADER] = str(organisation_id)
+    if key:
+        headers[KEY_HEADER] = key
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        headers["Message-ID"] = f"<{digest}@socialguard.invalid>"
     message = EmailMessage(
         subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to, headers=headers
     )
-    return message.send()
+    sent = message.send()
+    if key:
+        EmailDelivery.objects.get_or_create(key=key)
+    return sent
