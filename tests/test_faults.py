@@ -123,3 +123,67 @@ def test_a_worker_killed_mid_task_is_restarted_and_the_mail_arrives_once(
         code = serve.wait(timeout=30)
     assert code == 0  # a signal to serve stops everything, cleanly
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
+
+
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+@pytest.mark.skipif(
+    not ON_POSTGRES, reason="cuts a PostgreSQL backend: runs when DATABASE_URL is one"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_cut_mid_post_says_not_saved_and_leaves_nothing_half_written(
+    cast, client, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+    from django.db import connection
+    from django.urls import reverse
+
+    from socialguard.audit.models import AuditChainHead, AuditEvent
+    from socialguard.audit.selectors import audit_chain_verify
+    from socialguard.community import services
+    from socialguard.community.models import Contribution
+    from socialguard.community.tests.factories import live_site, member
+    from socialguard.moderation.models import ReviewItem
+
+    site = live_site(cast)
+    member(site, cast.pupil, cast.line_manager)
+    before = (Contribution.objects.count(), ReviewItem.objects.count(), AuditEvent.objects.count())
+    settings_dict = connection.settings_dict
+    original = services.review_item_for_contribution
+
+    def cut_then_continue(**kwargs):  # type: ignore[no-untyped-def]
+        # The contribution row is written; its review item and audit event are not yet.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        with psycopg.connect(
+            dbname=settings_dict["NAME"],
+            user=settings_dict["USER"],
+            password=settings_dict["PASSWORD"] or None,
+            host=settings_dict["HOST"] or None,
+            port=settings_dict["PORT"] or None,
+            autocommit=True,
+        ) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, "review_item_for_contribution", cut_then_continue)
+    client.force_login(cast.pupil)
+    url = reverse("community:contribute", args=[site.pk])
+    response = client.post(url, {"kind": "post", "body": "Our trip to the seaside"})
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Your post was not saved, please try again." in page
+    assert "Traceback" not in page and "OperationalError" not in page
+
+    connection.close()  # the test client does not close a broken connection as a server would
+    after = (Contribution.objects.count(), ReviewItem.objects.count(), AuditEvent.objects.count())
+    assert after == before  # nothing half-written: no contribution without its review item
+    assert audit_chain_verify().ok  # and no gap in the audit trail
+    assert sum(AuditChainHead.objects.values_list("seq", flat=True)) == before[2]
+
+    monkeypatch.setattr(services, "review_item_for_contribution", original)
+    assert client.post(url, {"kind": "post", "body": "Our trip to the seaside"}).status_code == 302
+    contribution = Contribution.objects.get(body="Our trip to the seaside")
+    assert ReviewItem.objects.filter(contribution=contribution).count() == 1

@@ -12,6 +12,7 @@ from socialguard.community.images import MAX_BYTES
 from socialguard.community.models import Contribution, Image, Membership
 from socialguard.core.errors import ApplicationError
 from socialguard.core.http import signed_in_user
+from socialguard.core.unavailable import unsaved_message
 from socialguard.sites.models import Site, SiteDocument
 from socialguard.sites.staffing import site_mode
 
@@ -81,6 +82,7 @@ def _draft_key(site: Site) -> str:
 
 
 @require_POST
+@unsaved_message("Your post was not saved, please try again.")
 def contribute(request: HttpRequest, pk: int) -> HttpResponse:
     site = _hosted_site(request, pk)
     kind = request.POST.get("kind", Contribution.Kind.POST)

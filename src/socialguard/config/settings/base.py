@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A dropped database connection becomes a plain 503 "not saved, try again" page.
+    "socialguard.core.unavailable.DatabaseUnavailableMiddleware",
 ]
 # Load tests (benchmarks/moderation.py) read how long Django itself took from a header.
 if os.environ.get("SOCIALGUARD_SERVER_TIMING") == "1":
