@@ -1,4 +1,5 @@
-"""Nothing sits unseen (A.2.3): a concern no safeguarding lead has opened.
+"""Nothing sits unseen (A.2.3): one escalation ladder for everything with the safeguarding
+leads, a concern no lead has opened and an escalated item no lead has acknowledged alike.
 
 A concern recorded on the form tells the DSL and deputies of its school at once. If none of them
 has opened it after 15 minutes, the cover DSLs (the other safeguarding leads of the
@@ -6,12 +7,14 @@ organisation: in a federation, the other school's) are told; after 30 minutes th
 is told and, so that a child at risk never waits on an empty office, may open that record: the
 sharing is written in the chronology and the audit trail, and the DSL can withdraw it. Every
 step is sent once; concerns escalate, they never expire. E-mails carry the category and a link,
-never the account or a pupil's name.
+never the account or a pupil's name. An escalated item climbs the same two steps (cover DSL
+at 15 minutes, head teacher at 30); the head is told that it waits, and opens nothing.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -19,9 +22,10 @@ from django.utils import timezone
 
 from socialguard.accounts.selectors import safeguarding_escalation
 from socialguard.audit.services import audit_record
-from socialguard.moderation.services import safeguarding_label
 from socialguard.notifications.services import email_after_commit
-from socialguard.safeguarding.models import Concern, ConcernEntry
+from socialguard.safeguarding.escalations import tell_leads
+from socialguard.safeguarding.models import Concern, ConcernEntry, Escalation
+from socialguard.safeguarding.services import category_label
 
 STEP = timedelta(minutes=15)
 CLAUSES = ("A.2.3", "A.5.6")
@@ -48,7 +52,7 @@ def _escalate(concern: Concern, level: int, now: datetime) -> str | None:
             "head teacher was told and may open it. A DSL can withdraw the sharing.",
             author=None,
         )
-    labels = [safeguarding_label(c) for c in concern.categories] or ["Safeguarding concern"]
+    labels = [category_label(c) for c in concern.categories] or ["Safeguarding concern"]
     email_after_commit(
         recipients=people,
         subject=f"Unacknowledged safeguarding concern: {labels[0]}",
@@ -82,21 +86,70 @@ def _escalate(concern: Concern, level: int, now: datetime) -> str | None:
     )
 
 
-def concern_check_all(*, now: datetime | None = None) -> list[str]:
-    now = now or timezone.now()
+def _level_due(started: datetime, now: datetime, current: int) -> int | None:
+    """The one ladder: level 1 after 15 minutes, level 2 after 30; each level once."""
+    level = 2 if now - started >= 2 * STEP else 1
+    return level if level > current else None
+
+
+def _escalate_item(escalation: Escalation, level: int, now: datetime) -> str | None:
+    level, people = safeguarding_escalation(
+        organisation=escalation.organisation, school=escalation.school, level=level
+    )
+    updated = Escalation.objects.filter(
+        pk=escalation.pk,
+        reminder_level=escalation.reminder_level,
+        acknowledged_at__isnull=True,
+        status=Escalation.Status.WITH_LEADS,
+    ).update(reminder_level=level)
+    if not updated:
+        return None
+    tell_leads(escalation, people, level=level)
+    audit_record(
+        actor=None,
+        action="safeguarding.escalation.escalated",
+        target=escalation,
+        clauses=CLAUSES,
+        organisation_id=escalation.organisation_id,
+        details={"level": level, "told": sorted(p.pk for p in people)},
+    )
+    return f"Escalated item {escalation.pk} unacknowledged: told " + (
+        "the cover DSL" if level == 1 else "the head teacher"
+    )
+
+
+def _climb(rows: Any, started: str, step: Any, now: datetime) -> list[str]:
     lines: list[str] = []
-    waiting = Concern.objects.filter(
+    for row in rows:
+        level = _level_due(getattr(row, started), now, row.reminder_level)
+        if level is None:
+            continue
+        with transaction.atomic():
+            line = step(row, level, now)
+        if line:
+            lines.append(line)
+    return lines
+
+
+def safeguarding_check_all(*, now: datetime | None = None) -> list[str]:
+    """Climb the ladder for escalated items, then for concerns."""
+    now = now or timezone.now()
+    items = Escalation.objects.filter(
+        status=Escalation.Status.WITH_LEADS,
+        acknowledged_at__isnull=True,
+        reminder_level__lt=2,
+        escalated_at__lte=now - STEP,
+    ).select_related("organisation", "school")
+    concerns = Concern.objects.filter(
         status=Concern.Status.OPEN,
         acknowledged_at__isnull=True,
         reminder_level__lt=2,
         created_at__lte=now - STEP,
     ).select_related("organisation", "school")
-    for concern in waiting:
-        level = 2 if now - concern.created_at >= 2 * STEP else 1
-        if level <= concern.reminder_level:
-            continue
-        with transaction.atomic():
-            line = _escalate(concern, level, now)
-        if line:
-            lines.append(line)
-    return lines
+    return _climb(items, "escalated_at", _escalate_item, now) + _climb(
+        concerns, "created_at", _escalate, now
+    )
+
+
+# The name the CLI and the tests have used since concerns first had a ladder.
+concern_check_all = safeguarding_check_all

@@ -9,13 +9,12 @@ from datetime import timedelta
 from django.utils import timezone
 
 from socialguard.accounts.models import Organisation, User
-from socialguard.moderation.models import ReviewItem
-from socialguard.safeguarding.models import Agency, ConcernEntry
+from socialguard.safeguarding.escalations import concern_from_escalation
+from socialguard.safeguarding.models import Agency, ConcernEntry, Escalation
 from socialguard.safeguarding.services import (
     concern_action_assign,
     concern_close,
     concern_entry_add,
-    concern_from_review_item,
     concern_record,
     concern_referral_outcome,
     concern_referral_record,
@@ -27,13 +26,13 @@ def load_demo_concerns(organisation: Organisation, people: dict[str, User]) -> N
     today = timezone.localdate()
     dsl, deputy = people["dsl"], people["deputydsl"]
 
-    item = ReviewItem.objects.filter(
-        organisation=organisation, status=ReviewItem.Status.SAFEGUARDING
+    item = Escalation.objects.filter(
+        organisation=organisation, status=Escalation.Status.WITH_LEADS
     ).first()
     if item is not None:
-        from_item = concern_from_review_item(
+        from_item = concern_from_escalation(
             by=dsl,
-            item=item,
+            escalation=item,
             account="[Demo] The screening engine passed this comment on the Year 4 Learning Blog "
             "to me. I have spoken to the class teacher; the pupil is in school today.",
         )

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from socialguard.accounts.models import User
 from socialguard.accounts.selectors import staff_members_of
-from socialguard.moderation.services import SAFEGUARDING_CATEGORIES
 from socialguard.safeguarding.models import Agency, ConcernEntry
 from socialguard.safeguarding.selectors import pupil_label, pupils_of
 from socialguard.safeguarding.services import MAX_CATEGORIES, WRITTEN_ENTRY_KINDS
+from socialguard.screening import categories as registry
 
 
 class PupilChoiceField(forms.ModelMultipleChoiceField):
@@ -47,7 +47,7 @@ class ConcernForm(forms.Form):
     )
     location = forms.CharField(required=False, max_length=200, label="Where")
     categories = forms.MultipleChoiceField(
-        choices=list(SAFEGUARDING_CATEGORIES.items()),
+        choices=list(registry.safeguarding_codes().items()),
         widget=forms.CheckboxSelectMultiple,
         label="What kind of concern (up to three)",
     )

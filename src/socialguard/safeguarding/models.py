@@ -12,13 +12,13 @@ retention service, which deletes a whole closed record once its retention period
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from socialguard.core import evidence
 from socialguard.core.append_only import AppendOnlyError, AppendOnlyModel, refuse_delete
 
 # A safeguarding account, entry or piece of evidence was about to be changed.
@@ -38,6 +38,79 @@ class Agency(models.TextChoices):
     SOCIAL_CARE = "social_care", "Children's social care"
     LADO = "lado", "LADO (Local Authority Designated Officer)"
     EARLY_HELP = "early_help", "Early Help"
+
+
+def escalation_image_upload_to(instance: Escalation, filename: str) -> str:
+    # The stored name says nothing about the pupil: the organisation and a hash prefix only.
+    return f"safeguarding/escalations/{instance.organisation_id}/{instance.image_sha256[:16]}.bin"
+
+
+class Escalation(models.Model):
+    """Something handed to the safeguarding leads (A.2.3, A.5.6) from elsewhere (today: a
+    review item): its category, the evidence frozen at the hand-over with its sha256, a copy
+    of any image (attachments follow the item: only the leads see it), and who has seen it.
+    Everything after the hand-over lives here; the sender is told only if the leads return it
+    (``safeguarding.handover``)."""
+
+    class Status(models.TextChoices):
+        WITH_LEADS = "with_leads", "With the safeguarding leads"
+        RECORDED = "recorded", "Recorded as a concern"
+        RETURNED = "returned", "Returned: not a safeguarding matter"
+
+    class RaisedVia(models.TextChoices):
+        SCREENING = "screening", "the screening engine"
+        PERSON = "person", "a moderator"
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    school = models.ForeignKey(
+        "accounts.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    site = models.ForeignKey(
+        "sites.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    place = models.CharField(max_length=200, blank=True)  # "Official site: Year 4 blog"
+    source_type = models.CharField(max_length=20)
+    source_id = models.PositiveBigIntegerField()
+    category = models.CharField(max_length=40)
+    raised_via = models.CharField(max_length=10, choices=RaisedVia.choices)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    evidence = models.JSONField(default=dict)
+    sha256 = models.CharField(max_length=64)
+    findings = models.JSONField(default=list, blank=True)
+    image = models.FileField(upload_to=escalation_image_upload_to, blank=True)
+    image_content_type = models.CharField(max_length=40, blank=True)
+    image_sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.WITH_LEADS)
+    escalated_at = models.DateTimeField()
+    # 0 none sent, 1 the cover DSLs told, 2 the head teacher told (safeguarding.checks).
+    reminder_level = models.PositiveSmallIntegerField(default=0)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["acknowledged_at", "-escalated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id"], name="one_escalation_per_source"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "status", "acknowledged_at"])]
+
+    def __str__(self) -> str:
+        # No names and no content: this string is copied into the audit trail.
+        return f"Escalation #{self.pk}"
+
+    @property
+    def with_leads(self) -> bool:
+        return self.status == self.Status.WITH_LEADS
 
 
 class ConcernQuerySet(models.QuerySet["Concern"]):
@@ -95,11 +168,12 @@ class Concern(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     source = models.CharField(max_length=12, choices=Source.choices, default=Source.FORM)
-    review_item = models.OneToOneField(
-        "moderation.ReviewItem",
+    # The hand-over this concern was recorded from (the queue never reaches it from its side).
+    escalation = models.OneToOneField(
+        "safeguarding.Escalation",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="concern",
     )
     # A.2.3: told "immediately". When a safeguarding lead first opened the record; a concern
@@ -320,19 +394,10 @@ class ConcernEvidence(ConcernRecordPart):
         if self.file:
             return file_sha256(self.file) == self.sha256
         if self.source_type == self.SourceType.REVIEW_ITEM:
-            from socialguard.moderation.services import evidence_verify
-
-            return self.content.get("sha256") == self.sha256 and evidence_verify(self.content)
+            return evidence.verify(self.content, self.sha256)
         return bool(self.sha256)
 
 
 def file_sha256(file: Any) -> str:
-    digest = hashlib.sha256()
     file.open("rb")
-    try:
-        file.seek(0)
-        for chunk in file.chunks():
-            digest.update(chunk)
-    finally:
-        file.seek(0)
-    return digest.hexdigest()
+    return evidence.file_sha256(file)

@@ -28,9 +28,10 @@ from socialguard.safeguarding.models import (
     Concern,
     ConcernAction,
     ConcernPupil,
+    Escalation,
     Referral,
 )
-from socialguard.safeguarding.permissions import can_view, is_safeguarding_lead
+from socialguard.safeguarding.permissions import can_view, is_safeguarding_lead, lead_history_q
 
 
 def pupils_of(*, organisation: Organisation) -> QuerySet[User]:
@@ -62,7 +63,7 @@ def concern_list_for_dsl(*, user: Any, status: str = "") -> QuerySet[Concern]:
     """Open concerns first, newest first within each; counts of open and overdue actions."""
     if not is_safeguarding_lead(user):
         return Concern.objects.none()
-    concerns = Concern.objects.filter(organisation_id=user.organisation_id)
+    concerns = Concern.objects.filter(lead_history_q(user), organisation_id=user.organisation_id)
     if status in Concern.Status.values:
         concerns = concerns.filter(status=status)
     today = timezone.localdate()
@@ -104,9 +105,8 @@ def access_concern(*, user: Any, pk: int) -> Concern:
             "reporter",
             "closed_by",
             "acknowledged_by",
-            "review_item",
-            "review_item__site",
-            "review_item__acknowledged_by",
+            "escalation",
+            "escalation__acknowledged_by",
         )
         .filter(pk=pk)
         .first()
@@ -114,6 +114,12 @@ def access_concern(*, user: Any, pk: int) -> Concern:
     if concern is None or concern.organisation_id != getattr(user, "organisation_id", None):
         raise ApplicationError("No such concern.", code=ErrorCode.NOT_FOUND)
     if not can_view(user, concern):
+        if is_safeguarding_lead(user):
+            raise ApplicationError(
+                "This concern was recorded before your role began: an existing safeguarding "
+                "lead or the head teacher confirms your role before you open it (A.2.3).",
+                code=ErrorCode.FORBIDDEN,
+            )
         raise ApplicationError(
             "Safeguarding records are for the safeguarding leads.", code=ErrorCode.FORBIDDEN
         )
@@ -171,23 +177,24 @@ def chronology(concern: Concern) -> list[Moment]:
                 _name(concern.acknowledged_by),
             )
         )
-    item = concern.review_item
-    if item is not None and item.escalated_at:
+    escalation = concern.escalation
+    if escalation is not None:
         moments.append(
             Moment(
-                item.escalated_at,
+                escalation.escalated_at,
                 "escalated",
                 "Passed to the safeguarding lead",
-                f"From the review queue of {item.site.name} (item #{item.pk})",
+                f"By {escalation.get_raised_via_display()}: {escalation.place} "
+                f"(item #{escalation.source_id})",
             )
         )
-        if item.acknowledged_at:
+        if escalation.acknowledged_at:
             moments.append(
                 Moment(
-                    item.acknowledged_at,
+                    escalation.acknowledged_at,
                     "acknowledged",
                     "Acknowledged",
-                    author=_name(item.acknowledged_by),
+                    author=_name(escalation.acknowledged_by),
                 )
             )
     for entry in concern.entries.select_related("author"):
@@ -239,7 +246,7 @@ def open_work_of(*, user: Any) -> OpenWork:
     if not is_safeguarding_lead(user):
         return OpenWork()
     concerns = Concern.objects.filter(
-        organisation_id=user.organisation_id, status=Concern.Status.OPEN
+        lead_history_q(user), organisation_id=user.organisation_id, status=Concern.Status.OPEN
     )
     overdue = ConcernAction.objects.filter(
         concern__in=concerns, done_at__isnull=True, due_on__lt=timezone.localdate()
@@ -280,4 +287,41 @@ _SAFEGUARDING_EVENTS = (
 def audit_scope(user: Any, events: QuerySet[Any]) -> QuerySet[Any]:
     """A.2.3, need to know: only safeguarding leads read the audit events about concerns and
     escalated posts (they carry references and categories, never the account)."""
-    return events if is_safeguarding_lead(user) else events.exclude(_SAFEGUARDING_EVENTS)
+    if not is_safeguarding_lead(user):
+        return events.exclude(_SAFEGUARDING_EVENTS)
+    # A new lead, until confirmed, reads none from before their role began (A.2.3).
+    since = lead_history_q(user, "at")
+    return events.exclude(_SAFEGUARDING_EVENTS & ~since) if since else events
+
+
+# --- Escalated items (the hand-over from the review queue) --------------------------------
+
+
+def escalations_for_lead(*, user: Any, open_only: bool = True) -> QuerySet[Escalation]:
+    """What was handed to the leads of this person's organisation; nothing for anyone else."""
+    organisation_id = getattr(user, "organisation_id", None)
+    if organisation_id is None or not is_safeguarding_lead(user):
+        return Escalation.objects.none()
+    items = Escalation.objects.filter(
+        lead_history_q(user, "escalated_at"), organisation_id=organisation_id
+    )
+    if open_only:
+        items = items.filter(status=Escalation.Status.WITH_LEADS)
+    return items.select_related("acknowledged_by").order_by("acknowledged_at", "-escalated_at")
+
+
+def access_escalation(*, user: Any, pk: int) -> Escalation | None:
+    return (
+        escalations_for_lead(user=user, open_only=False)
+        .select_related("school", "raised_by")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def escalation_for_source(*, source_type: str, source_id: int) -> Escalation | None:
+    return Escalation.objects.filter(source_type=source_type, source_id=source_id).first()
+
+
+def escalations_unacknowledged(*, user: Any) -> int:
+    return escalations_for_lead(user=user).filter(acknowledged_at__isnull=True).count()

@@ -19,15 +19,6 @@ from socialguard.accounts.models import SAFEGUARDING_ROLES, Organisation, School
 from socialguard.accounts.selectors import has_role, is_staff_member, people_with_role
 from socialguard.audit.services import audit_record
 from socialguard.core.errors import ApplicationError, ErrorCode
-from socialguard.moderation.models import ReviewItem
-from socialguard.moderation.permissions import actions_for as review_actions_for
-from socialguard.moderation.permissions import reviewer_for
-from socialguard.moderation.services import (
-    SAFEGUARDING_CATEGORIES,
-    evidence_verify,
-    review_perform,
-    safeguarding_label,
-)
 from socialguard.notifications.services import email_after_commit
 from socialguard.safeguarding import selectors
 from socialguard.safeguarding.models import (
@@ -37,9 +28,11 @@ from socialguard.safeguarding.models import (
     ConcernEntry,
     ConcernEvidence,
     ConcernPupil,
+    Escalation,
     Referral,
 )
 from socialguard.safeguarding.permissions import ACTION_LABELS, actions_for, may_report
+from socialguard.screening import categories as registry
 
 CLAUSES = ("A.2.3", "A.5.6")
 MAX_CATEGORIES = 3
@@ -61,7 +54,7 @@ def categories_clean(categories: Sequence[str]) -> list[str]:
         raise ApplicationError(
             "Choose up to three categories, the most serious first.", code=ErrorCode.INVALID
         )
-    unknown = [c for c in chosen if c not in SAFEGUARDING_CATEGORIES]
+    unknown = [c for c in chosen if c not in registry.safeguarding_codes()]
     if unknown:
         raise ApplicationError("Choose categories from the list.", code=ErrorCode.INVALID)
     return chosen
@@ -136,13 +129,18 @@ def _check_pupils(organisation: Organisation, pupils: Sequence[User]) -> None:
         )
 
 
-def _tell_safeguarding_leads(concern: Concern, organisation: Organisation) -> None:
+def category_label(code: str) -> str:
+    """The registry's words for a concern's category ('other' included)."""
+    return registry.safeguarding_codes().get(code) or registry.label(code)
+
+
+def tell_recorded(concern: Concern, organisation: Organisation) -> None:
     """A.2.3: the DSL and deputies are told at once. Category and link only: never the
     account, never a pupil's name (CPOMS)."""
     leads = people_with_role(
         organisation=organisation, roles=SAFEGUARDING_ROLES, school=concern.school
     )
-    labels = [safeguarding_label(c) for c in concern.categories]
+    labels = [category_label(c) for c in concern.categories]
     email_after_commit(
         recipients=leads,
         subject=f"Safeguarding concern recorded: {labels[0]}",
@@ -157,7 +155,7 @@ def _tell_safeguarding_leads(concern: Concern, organisation: Organisation) -> No
     )
 
 
-def _create(
+def create_concern(
     *,
     by: User,
     organisation: Organisation,
@@ -170,7 +168,7 @@ def _create(
     pupils: Sequence[User],
     unlisted_pupils: Sequence[str],
     source: str,
-    review_item: ReviewItem | None = None,
+    escalation: Escalation | None = None,
 ) -> Concern:
     concern = Concern.objects.create(
         organisation=organisation,
@@ -183,7 +181,7 @@ def _create(
         child_words=child_words.strip(),
         categories=categories,
         source=source,
-        review_item=review_item,
+        escalation=escalation,
     )
     ConcernPupil.objects.bulk_create(
         [ConcernPupil(concern=concern, pupil=pupil) for pupil in pupils]
@@ -229,7 +227,7 @@ def concern_record(
         raise ApplicationError("When it happened cannot be in the future.", code=ErrorCode.INVALID)
     if school is None:
         school = next((p.school for p in pupils if p.school_id), None) or by.school
-    concern = _create(
+    concern = create_concern(
         by=by,
         organisation=organisation,
         school=school,
@@ -258,100 +256,7 @@ def concern_record(
         pupils=len(pupils) + len(unlisted),
         evidence=1 if upload is not None else 0,
     )
-    _tell_safeguarding_leads(concern, organisation)
-    return concern
-
-
-def _review_item_account(item: ReviewItem) -> str:
-    by_hand = item.history.filter(event="raise_safeguarding", actor__isnull=False).exists()
-    who = "a moderator" if by_hand else "the screening engine"
-    when = timezone.localtime(item.escalated_at) if item.escalated_at else None
-    return (
-        f"Recorded from a contribution on “{item.site.name}” that {who} passed to the "
-        "safeguarding lead"
-        + (f" on {_day(when)} at {when:%H:%M}" if when else "")
-        + ". The contribution itself is kept below as frozen evidence with its sha256."
-    )
-
-
-def concern_from_review_item(
-    *, by: User, item: ReviewItem, account: str = "", categories: Sequence[str] = ()
-) -> Concern:
-    """The DSL turns a safeguarding review item into a concern in one step: the frozen evidence
-    comes along with its sha256, the pupil who wrote it is named, the category is carried over.
-    Idempotent: an item that already has a concern leads to that concern."""
-    with transaction.atomic():
-        item = (
-            ReviewItem.objects.select_for_update(of=("self",))
-            .select_related("site", "contribution", "contribution__author")
-            .get(pk=item.pk)
-        )
-        reviewer = reviewer_for(by)
-        if not (reviewer.is_dsl and item.organisation_id == reviewer.organisation_id):
-            raise ApplicationError(
-                "Only the safeguarding leads record a concern from a safeguarding item.",
-                code=ErrorCode.FORBIDDEN,
-            )
-        existing = Concern.objects.filter(review_item=item).first()
-        if existing is not None:
-            return existing
-        if not item.is_safeguarding:
-            raise ApplicationError(
-                "This item was returned to the moderators: record a concern from the form.",
-                code=ErrorCode.CONFLICT,
-            )
-        evidence = dict(item.evidence or {})
-        if not evidence or not evidence_verify(evidence):
-            raise ApplicationError(
-                "The frozen evidence on this item no longer matches its sha256. Record the "
-                "concern from the form and tell the IT lead.",
-                code=ErrorCode.CONFLICT,
-            )
-        organisation = Organisation.objects.get(pk=item.organisation_id)
-        author_id = evidence.get("author_id") or item.target_author_id
-        pupil = selectors.pupils_of(organisation=organisation).filter(pk=author_id).first()
-        written = evidence.get("written_at")
-        concern = _create(
-            by=by,
-            organisation=organisation,
-            school=item.site.school or (pupil.school if pupil else None),
-            occurred_at=datetime.fromisoformat(written) if written else item.created_at,
-            location=f"Official site: {item.site.name}",
-            account="\n\n".join(filter(None, [account.strip(), _review_item_account(item)])),
-            # A pupil's own post is the child's words, exactly as written.
-            child_words=str(evidence.get("content", "")) if pupil else "",
-            categories=categories_clean(categories or [item.safeguarding_category or "other"]),
-            pupils=[pupil] if pupil else [],
-            unlisted_pupils=(),
-            source=Concern.Source.REVIEW_ITEM,
-            review_item=item,
-        )
-        concern.acknowledged_at, concern.acknowledged_by = concern.created_at, by
-        concern.save(update_fields=["acknowledged_at", "acknowledged_by"])
-        ConcernEvidence.objects.create(
-            concern=concern,
-            source_type=ConcernEvidence.SourceType.REVIEW_ITEM,
-            source_id=str(item.pk),
-            description=f"Contribution on {item.site.name}, frozen when it was escalated",
-            content=evidence,
-            sha256=evidence["sha256"],
-            added_by=by,
-        )
-        if "acknowledge" in review_actions_for(item, reviewer):
-            review_perform(item_id=item.pk, by=by, action="acknowledge", version=item.version)
-        _audit(
-            by,
-            concern,
-            "recorded",
-            source=concern.source,
-            review_item=item.pk,
-            categories=concern.categories,
-            school=concern.school_id,
-            pupils=concern.pupils.count(),
-            evidence=1,
-            evidence_sha256=evidence["sha256"],
-        )
-        _tell_safeguarding_leads(concern, organisation)
+    tell_recorded(concern, organisation)
     return concern
 
 

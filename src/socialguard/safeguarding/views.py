@@ -1,22 +1,24 @@
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from socialguard.accounts.models import User
+from socialguard.core import evidence as frozen
 from socialguard.core.errors import ApplicationError, ErrorCode
 from socialguard.core.http import signed_in_user
-from socialguard.moderation.models import ReviewItem
-from socialguard.moderation.services import safeguarding_label
-from socialguard.safeguarding import selectors, services
+from socialguard.safeguarding import escalations, selectors, services
 from socialguard.safeguarding.forms import (
     ActionDoneForm,
     ActionForm,
@@ -30,8 +32,14 @@ from socialguard.safeguarding.forms import (
     ReferralForm,
     ReopenForm,
 )
-from socialguard.safeguarding.models import Concern, ConcernAction, ConcernEvidence, Referral
-from socialguard.safeguarding.permissions import ACTION_LABELS, actions_for
+from socialguard.safeguarding.models import (
+    Concern,
+    ConcernAction,
+    ConcernEvidence,
+    Escalation,
+    Referral,
+)
+from socialguard.safeguarding.permissions import ACTION_LABELS, actions_for, is_safeguarding_lead
 
 
 def _refuse(error: ApplicationError) -> Exception:
@@ -53,7 +61,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     if status not in Concern.Status.values:
         status = ""
     concerns = selectors.concern_list_for_dsl(user=request.user, status=status)
-    rows = [(c, [safeguarding_label(k) for k in c.categories]) for c in concerns]
+    rows = [(c, [services.category_label(k) for k in c.categories]) for c in concerns]
     return render(
         request,
         "safeguarding/list.html",
@@ -133,7 +141,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     services.concern_viewed(concern=concern, by=by)
     context = {
         "concern": concern,
-        "categories": [safeguarding_label(k) for k in concern.categories],
+        "categories": [services.category_label(k) for k in concern.categories],
         "actions": actions_for(by, concern),
         **selectors.record_view(concern),
         **_forms(concern),
@@ -281,20 +289,134 @@ def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> FileRespon
 
 @require_POST
 def from_review_item(request: HttpRequest, item_pk: int) -> HttpResponse:
+    """Record an escalated item as a concern (the URL keeps its old name; ``item_pk`` is the
+    escalation's number)."""
     by = signed_in_user(request)
-    item = get_object_or_404(ReviewItem, pk=item_pk, organisation_id=by.organisation_id)
+    if not is_safeguarding_lead(by):
+        raise PermissionDenied("Only the safeguarding leads record a concern from an item.")
+    escalation = selectors.access_escalation(user=by, pk=item_pk)
+    if escalation is None:
+        raise Http404("No such item.")
     form = FromReviewItemForm(request.POST)
     account = str(form.cleaned_data["account"]) if form.is_valid() else ""
-    existed = Concern.objects.filter(review_item=item).exists()
+    existed = Concern.objects.filter(escalation=escalation).exists()
     try:
-        concern = services.concern_from_review_item(by=by, item=item, account=account)
+        concern = escalations.concern_from_escalation(by=by, escalation=escalation, account=account)
     except ApplicationError as error:
         if error.code == ErrorCode.FORBIDDEN:
             raise PermissionDenied(error.message) from error
         messages.error(request, error.message)
-        return redirect("moderation:safeguarding_item", pk=item.pk)
+        return redirect("moderation:safeguarding_item", pk=escalation.pk)
     if existed:
         messages.info(request, f"This item is already recorded as concern {concern.reference}.")
     else:
         messages.success(request, f"Recorded as concern {concern.reference}.")
     return redirect("safeguarding:concern", pk=concern.pk)
+
+
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    """The leads' list of escalated posts (served at /moderation/safeguarding/)."""
+    user = request.user
+    if not is_safeguarding_lead(user):
+        raise Http404("Safeguarding items are for the safeguarding leads.")
+    waiting = selectors.escalations_for_lead(user=user)
+    recorded = (
+        selectors.escalations_for_lead(user=user, open_only=False)
+        .filter(status=Escalation.Status.RECORDED)
+        .select_related("concern")
+        .order_by("-escalated_at")[:20]
+    )
+    handled = (
+        selectors.escalations_for_lead(user=user, open_only=False)
+        .filter(status=Escalation.Status.RETURNED)
+        .order_by("-escalated_at")[:20]
+    )
+    label = escalations.category_label
+    return render(
+        request,
+        "safeguarding/escalation_list.html",
+        {
+            "items": [(e, label(e.category)) for e in waiting],
+            "recorded": [(e, label(e.category)) for e in recorded],
+            "handled": handled,
+        },
+    )
+
+
+def _image_src(escalation: Escalation) -> tuple[str, bool]:
+    """The leads' own copy of the image, inline (the page is theirs alone; no URL to share)."""
+    if not escalation.image:
+        return "", False
+    try:
+        with escalation.image.open("rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, OSError):
+        return "", False
+    encoded = base64.b64encode(data).decode()
+    content_type = escalation.image_content_type or "application/octet-stream"
+    return f"data:{content_type};base64,{encoded}", frozen.bytes_sha256(data) == (
+        escalation.image_sha256
+    )
+
+
+def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One escalated item for the leads: frozen evidence, its image, acknowledge or return it
+    (served at /moderation/safeguarding/<pk>/)."""
+    found = selectors.access_escalation(user=request.user, pk=pk)
+    if found is None:
+        raise Http404("No such item.")
+    if request.method == "POST":
+        return _escalation_act(request, found)
+    actions = []
+    if found.with_leads:
+        actions = ([] if found.acknowledged_at else ["acknowledge"]) + ["return"]
+    image_src, image_ok = _image_src(found)
+    findings = [
+        {**f, "label": escalations.category_label(str(f.get("category", "")))}
+        for f in found.findings
+    ]
+    return render(
+        request,
+        "safeguarding/escalation.html",
+        {
+            "escalation": found,
+            "category": escalations.category_label(found.category),
+            "evidence_ok": frozen.verify(found.evidence, found.sha256),
+            "written_at": _when(found.evidence.get("written_at")),
+            "frozen_at": _when(found.evidence.get("frozen_at")),
+            "findings": findings,
+            "image_src": image_src,
+            "image_ok": image_ok,
+            "actions": actions,
+            "concern": Concern.objects.filter(escalation=found).first(),
+        },
+    )
+
+
+def _escalation_act(request: HttpRequest, found: Escalation) -> HttpResponse:
+    by = signed_in_user(request)
+    action = request.POST.get("action", "")
+    try:
+        if action == "acknowledge":
+            escalations.escalation_acknowledge(escalation=found, by=by)
+            messages.success(request, "Acknowledged: the cover DSL will not be called.")
+        elif action == "return":
+            escalations.escalation_return(
+                escalation=found, by=by, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, "Returned to the moderators. It stays hidden.")
+            return redirect("moderation:safeguarding")
+        else:
+            return HttpResponseBadRequest("Choose acknowledge or return.")
+    except ApplicationError as error:
+        if error.code == ErrorCode.FORBIDDEN:
+            raise PermissionDenied(error.message) from error
+        messages.error(request, error.message)
+    return redirect("moderation:safeguarding_item", pk=found.pk)
+
+
+def _when(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None

@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from socialguard.community.tests.factories import live_site, member, post
-from socialguard.safeguarding.models import Concern
+from socialguard.safeguarding.models import Concern, Escalation
 from socialguard.safeguarding.services import concern_record
 
 DISCLOSURE = "i dont want to go home tonight because my dad hits me"
@@ -21,13 +21,14 @@ CHILD_WORDS = "He pushes me into the wall and says I am useless."
 
 @pytest.fixture
 def raised_item(cast: Any, django_capture_on_commit_callbacks: Any) -> Any:
-    """A pupil's post that the screening engine passed straight to the DSL."""
+    """A pupil's post that the screening engine passed straight to the DSL: its escalation."""
     site = live_site(cast)
     member(site, cast.pupil, cast.line_manager)
     with django_capture_on_commit_callbacks(execute=True):
         contribution = post(site, cast.pupil, DISCLOSURE)
     mail.outbox.clear()
-    return contribution.review_items.get()
+    item = contribution.review_items.get()
+    return Escalation.objects.get(source_type="review_item", source_id=item.pk)
 
 
 def record(cast: Any, **overrides: Any) -> Concern:

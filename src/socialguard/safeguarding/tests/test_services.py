@@ -14,9 +14,15 @@ from django.utils import timezone
 from socialguard.audit.models import AuditEvent
 from socialguard.core.errors import ApplicationError, ErrorCode
 from socialguard.core.tests.factories import person_with_roles
-from socialguard.moderation.models import ReviewItem
 from socialguard.safeguarding import services
-from socialguard.safeguarding.models import Concern, ConcernEntry, ConcernEvidence, Referral
+from socialguard.safeguarding.escalations import concern_from_escalation
+from socialguard.safeguarding.models import (
+    Concern,
+    ConcernEntry,
+    ConcernEvidence,
+    Escalation,
+    Referral,
+)
 from socialguard.safeguarding.selectors import chronology
 from socialguard.safeguarding.tests.conftest import ACCOUNT, CHILD_WORDS, DISCLOSURE, record
 
@@ -119,10 +125,10 @@ def test_a_review_item_becomes_a_concern_with_its_evidence_in_one_action(
     cast, raised_item, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        concern = services.concern_from_review_item(by=cast.dsl, item=raised_item)
+        concern = concern_from_escalation(by=cast.dsl, escalation=raised_item)
 
-    assert concern.source == Concern.Source.REVIEW_ITEM and concern.review_item == raised_item
-    assert concern.categories == [raised_item.safeguarding_category] == ["disclosure_abuse"]
+    assert concern.source == Concern.Source.REVIEW_ITEM and concern.escalation == raised_item
+    assert concern.categories == [raised_item.category] == ["disclosure_abuse"]
     assert [link.pupil for link in concern.pupils.all()] == [cast.pupil]  # the author
     assert concern.child_words == DISCLOSURE  # the pupil's own words, exactly
     (evidence,) = concern.evidence.all()
@@ -137,24 +143,24 @@ def test_a_review_item_becomes_a_concern_with_its_evidence_in_one_action(
 
 
 def test_one_item_makes_one_concern(cast, raised_item):
-    first = services.concern_from_review_item(by=cast.dsl, item=raised_item)
-    again = services.concern_from_review_item(by=cast.deputy_dsl, item=raised_item)
+    first = concern_from_escalation(by=cast.dsl, escalation=raised_item)
+    again = concern_from_escalation(by=cast.deputy_dsl, escalation=raised_item)
     assert again == first and Concern.objects.count() == 1
 
 
 def test_tampered_evidence_is_refused(cast, raised_item):
-    ReviewItem.objects.filter(pk=raised_item.pk).update(
+    Escalation.objects.filter(pk=raised_item.pk).update(
         evidence={**raised_item.evidence, "content": "nothing happened"}
     )
     with pytest.raises(ApplicationError) as refused:
-        services.concern_from_review_item(by=cast.dsl, item=raised_item)
+        concern_from_escalation(by=cast.dsl, escalation=raised_item)
     assert refused.value.code == ErrorCode.CONFLICT and not Concern.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["comms", "head", "teacher"])
 def test_only_safeguarding_leads_record_from_a_review_item(cast, raised_item, role):
     with pytest.raises(ApplicationError) as refused:
-        services.concern_from_review_item(by=getattr(cast, role), item=raised_item)
+        concern_from_escalation(by=getattr(cast, role), escalation=raised_item)
     assert refused.value.code == ErrorCode.FORBIDDEN
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from socialguard.safeguarding import services
+from socialguard.safeguarding.escalations import concern_from_escalation
 from socialguard.safeguarding.models import Concern, ConcernAction
 from socialguard.safeguarding.tests.conftest import DISCLOSURE, record
 
@@ -52,7 +53,7 @@ def test_the_form_records_a_pupil_not_on_the_list_with_a_file(cast):
 def test_the_form_says_what_is_missing(cast):
     response = _as(cast.teacher).post(
         reverse("safeguarding:new"),
-        {"categories": ["bullying", "self_harm", "other", "sexual_content"], "account": ""},
+        {"categories": ["bullying", "self_harm", "other", "grooming"], "account": ""},
     )
     page = response.content.decode()
     assert response.status_code == 200 and not Concern.objects.exists()
@@ -88,7 +89,7 @@ def test_the_list_does_not_query_per_row(cast, django_assert_max_num_queries):
 
 
 def test_the_record_shows_evidence_verified_and_a_merged_chronology(cast, raised_item):
-    concern = services.concern_from_review_item(by=cast.dsl, item=raised_item)
+    concern = concern_from_escalation(by=cast.dsl, escalation=raised_item)
     services.concern_entry_add(concern=concern, by=cast.dsl, body="Called children's social care.")
     page = _as(cast.deputy_dsl).get(reverse("safeguarding:concern", args=[concern.pk]))
     html = page.content.decode()
