@@ -14,7 +14,8 @@ from django.utils import timezone
 from socialguard.community.tests.factories import decide, live_site, member, post
 from socialguard.core.tests.factories import person_with_roles
 from socialguard.safeguarding import services
-from socialguard.safeguarding.models import Concern, ConcernEntry, Referral
+from socialguard.safeguarding.escalations import concern_from_escalation
+from socialguard.safeguarding.models import Concern, ConcernEntry, Escalation, Referral
 from socialguard.safeguarding.tests.conftest import ACCOUNT, record
 
 pytestmark = pytest.mark.django_db
@@ -146,12 +147,13 @@ def test_the_moderator_who_escalated_cannot_open_the_concern(
     member(site, cast.pupil, cast.line_manager)
     item = post(site, cast.pupil, "I feel scared at home a lot").review_items.get()
     decide(item, cast.comms, "raise_safeguarding", category="other", reason="Worrying")
-    concern = services.concern_from_review_item(by=cast.dsl, item=item)
+    escalation = Escalation.objects.get(source_type="review_item", source_id=item.pk)
+    concern = concern_from_escalation(by=cast.dsl, escalation=escalation)
 
     client = Client()
     client.force_login(cast.comms)
     assert client.get(reverse("safeguarding:concern", args=[concern.pk])).status_code == 403
-    response = client.post(reverse("safeguarding:from_review_item", args=[item.pk]))
+    response = client.post(reverse("safeguarding:from_review_item", args=[escalation.pk]))
     assert response.status_code == 403
     listing = client.get(reverse("safeguarding:list"))
     assert listing.status_code == 403 and "scared" not in listing.content.decode()
