@@ -4,12 +4,12 @@ with a sha256 over the snapshot; an uploaded file is hashed over its bytes."""
 
 from __future__ import annotations
 
-import hashlib
-import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 
+from socialguard.core import evidence
 from socialguard.core.errors import ApplicationError, ErrorCode
 
 if TYPE_CHECKING:
@@ -19,33 +19,21 @@ if TYPE_CHECKING:
 
 
 def snapshot_sha256(snapshot: dict[str, Any]) -> str:
-    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, default=str).encode()
-    return hashlib.sha256(canonical).hexdigest()
+    return evidence.record_sha256(snapshot)
 
 
 def file_sha256(file: FieldFile | Any) -> str:
     """Hash an uploaded (not yet stored) file and leave it at its start for storage."""
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
-    file.seek(0)
-    return digest.hexdigest()
+    return evidence.file_sha256(file)
 
 
-def evidence_verify(evidence: CaseEvidence) -> bool:
+def evidence_verify(item: CaseEvidence) -> bool:
     """Does the stored file or snapshot still match the hash taken when it was added?"""
     from socialguard.cases.models import CaseEvidence
 
-    if evidence.source_type != CaseEvidence.Source.UPLOAD:
-        return snapshot_sha256(evidence.snapshot) == evidence.sha256
-    try:
-        with evidence.file.storage.open(evidence.file.name, "rb") as handle:
-            digest = hashlib.sha256()
-            for chunk in iter(lambda: handle.read(65536), b""):
-                digest.update(chunk)
-    except (FileNotFoundError, OSError):
-        return False
-    return digest.hexdigest() == evidence.sha256
+    if item.source_type != CaseEvidence.Source.UPLOAD:
+        return snapshot_sha256(item.snapshot) == item.sha256
+    return evidence.stored_file_sha256(item.file.storage, item.file.name) == item.sha256
 
 
 def _not_found(what: str, source_id: str) -> ApplicationError:
@@ -76,41 +64,6 @@ def snapshot_audit_event(case: BreachCase, source_id: str) -> dict[str, Any]:
     }
 
 
-def snapshot_review_item(case: BreachCase, source_id: str) -> dict[str, Any]:
-    from socialguard.moderation.models import ReviewItem
-
-    item = (
-        ReviewItem.objects.select_related("site", "contribution", "target_author")
-        .filter(
-            pk=int(source_id) if source_id.isdigit() else 0, organisation_id=case.organisation_id
-        )
-        .first()
-    )
-    if item is None:
-        raise _not_found("review item", source_id)
-    if item.escalated_at is not None or item.status == ReviewItem.Status.SAFEGUARDING:
-        # Staff cases are kept apart from pupil safeguarding records (A.2.3): the DSL holds
-        # that record; a case may only say that one exists, in a note, if it must.
-        raise ApplicationError(
-            "That item went to the safeguarding lead, so it cannot be linked to a staff case. "
-            "Ask the DSL what may be shared.",
-            code=ErrorCode.FORBIDDEN,
-        )
-    contribution = item.contribution
-    return {
-        "review_item": item.pk,
-        "type": item.type,
-        "status": item.status,
-        "site": str(item.site),
-        "author": str(item.target_author),
-        "content": contribution.body if contribution else "",
-        "written_at": contribution.created_at.isoformat() if contribution else "",
-        "reason": item.reason,
-        "basis": item.basis,
-        "resolved_at": item.resolved_at.isoformat() if item.resolved_at else "",
-    }
-
-
 def snapshot_monitoring_finding(case: BreachCase, source_id: str) -> dict[str, Any]:
     """Monitoring findings (8.1, 6.11, 6.13) come from the monitoring app when it is installed;
     without it the handler records the finding's reference from the school's filtering system."""
@@ -127,8 +80,14 @@ def snapshot_monitoring_finding(case: BreachCase, source_id: str) -> dict[str, A
     return {"monitoring_finding": finding.pk, **{k: str(v) for k, v in fields.items()}}
 
 
-SNAPSHOTS = {
+Snapshot = Callable[["BreachCase", str], dict[str, Any]]
+# source type -> how to freeze it; other apps add theirs (moderation: "review_item") when ready,
+# so cases never imports the apps whose records it keeps.
+SNAPSHOTS: dict[str, Snapshot] = {
     "audit_event": snapshot_audit_event,
-    "review_item": snapshot_review_item,
     "monitoring_finding": snapshot_monitoring_finding,
 }
+
+
+def register_snapshot(source_type: str, snapshot: Snapshot) -> None:
+    SNAPSHOTS[source_type] = snapshot

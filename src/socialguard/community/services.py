@@ -1,11 +1,13 @@
 """Contributing to a school-hosted site and joining one. Every contribution is screened and
-then held for a moderator (A.5.3); nothing here publishes anything."""
+then held for a moderator (A.5.3); nothing here publishes anything. What the Verdict routes to
+the safeguarding leads is withheld from the start and goes to them through the queue's
+hand-over, with no moderator in between (A.2.3). The queue's decisions come back through
+``community.outcomes``."""
 
 from __future__ import annotations
 
 import secrets
 import uuid
-from typing import Any
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -21,22 +23,19 @@ from socialguard.community.models import Contribution, Image, Membership
 from socialguard.community.rendering import body_html
 from socialguard.core.errors import ApplicationError, ErrorCode
 from socialguard.moderation.models import ReviewItem, ReviewSignal
-from socialguard.moderation.services import review_escalate_from_screening, review_item_open
+from socialguard.moderation.services import review_item_for_contribution, review_item_open
 from socialguard.screening.base import Context, HouseRule, Roster, Verdict
 from socialguard.screening.engine import Screener
 from socialguard.sites.models import Site
 from socialguard.sites.staffing import site_mode
 
 MAX_BODY = 5000
-DSL_ESCALATIONS = frozenset({"dsl", "police_ceop"})
-DSL_CATEGORIES = frozenset({"threat"})
 ROSTER_SECONDS = 60
-SEVERITY_PRIORITY = {"critical": 3, "high": 2, "medium": 1, "low": 0}
-ITEM_TYPES = {
-    Contribution.Kind.POST: ReviewItem.Type.QUEUED_POST,
-    Contribution.Kind.COMMENT: ReviewItem.Type.QUEUED_COMMENT,
-    Contribution.Kind.IMAGE: ReviewItem.Type.QUEUED_IMAGE,
-}
+# What the author is told when the Verdict routes their words to the safeguarding leads.
+SUPPORT_MESSAGE = (
+    "Thank you for sharing this. If something is worrying you, talk to a trusted adult at "
+    "school or call Childline free on 0800 1111."
+)
 _ADJECTIVES = (
     "Amber",
     "Blue",
@@ -114,40 +113,6 @@ def contribution_screen(site: Site, author: User, text: str) -> Verdict:
     return Screener.default().screen(text, context=context)
 
 
-def _payload(verdict: Verdict, membership: Membership | None) -> dict[str, Any]:
-    return {
-        "action": verdict.action,
-        "escalate": sorted(verdict.escalate),
-        "findings": [
-            {
-                "detector": f.detector,
-                "category": f.category,
-                "clauses": list(f.clauses),
-                "severity": f.severity,
-                "score": round(f.score, 3),
-                "start": f.start,
-                "end": f.end,
-                "explanation": f.explanation,
-                "redact": f.redact,
-            }
-            for f in verdict.findings
-        ],
-        "redacted": verdict.redacted,
-        "membership_id": membership.pk if membership else None,
-    }
-
-
-def _safeguarding_category(verdict: Verdict) -> str | None:
-    """The bridge to the DSL runs for findings that themselves point at a child at risk
-    (disclosures, self-harm, grooming, bullying, threats). Extreme offence (A.5.6) is blocked
-    and shown to a moderator to confirm, who can pass it on; the page says the engine suggests
-    telling the DSL."""
-    for finding in verdict.findings:
-        if finding.escalate & DSL_ESCALATIONS or finding.category in DSL_CATEGORIES:
-            return finding.category
-    return None
-
-
 @transaction.atomic
 def contribution_submit(
     *,
@@ -197,7 +162,6 @@ def contribution_submit(
         stored.save()
 
     verdict = contribution_screen(site, by, body) if body else None
-    blocked = verdict is not None and verdict.action == "block"
     contribution = Contribution.objects.create(
         site=site,
         author=by,
@@ -207,59 +171,43 @@ def contribution_submit(
         body=body,
         body_html=body_html(body),
         image=stored,
-        status=Contribution.Status.BLOCKED if blocked else Contribution.Status.PENDING,
+        status=_held_status(verdict),
     )
-    severities = [SEVERITY_PRIORITY.get(f.severity, 1) for f in verdict.findings] if verdict else []
-    faces = stored.faces if stored else 0
-    reasons = (
-        [f"{f.category} ({', '.join(f.clauses)})" for f in verdict.findings] if verdict else []
-    )
-    if faces:
-        reasons.append(f"{faces} face(s): confirm consent for any pupils shown (A.5.2, 6.9)")
-    payload = (
-        _payload(verdict, membership)
-        if verdict
-        else {
-            "findings": [],
-            "redacted": "",
-            "membership_id": membership.pk if membership else None,
-        }
-    )
-    payload["metadata_removed"] = stored.metadata_removed if stored else []
-    item = review_item_open(
+    item = review_item_for_contribution(
         site=site,
-        type=ITEM_TYPES[Contribution.Kind(kind)],
+        contribution_id=contribution.pk,
+        kind=kind,
         author=by,
-        contribution=contribution,
-        signal_source=ReviewSignal.Source.SCREENING if reasons else ReviewSignal.Source.SYSTEM,
-        signal_reason="; ".join(reasons) or "Pre-moderation: every contribution is checked.",
-        priority=max([*severities, 2 if faces else 0, 3 if blocked else 0, 0]),
-        score=max((f.score for f in verdict.findings), default=0.0) if verdict else 0.0,
-        payload=payload,
-        blocked=blocked,
-        faces=faces,
+        verdict=verdict,
+        membership_id=membership.pk if membership else None,
+        faces=stored.faces if stored else 0,
+        metadata_removed=stored.metadata_removed if stored else (),
     )
     audit_record(
         actor=by,
         action="community.contribution.submit",
         target=contribution,
-        clauses=sorted(
-            {"A.5.3", *(c for f in (verdict.findings if verdict else ()) for c in f.clauses)}
-        ),
+        clauses=sorted({"A.5.3", *(verdict.clauses if verdict else ())}),
         organisation_id=site.organisation_id,
         details={
             "kind": kind,
             "site": site.pk,
             "screening": verdict.action if verdict else "none",
-            "faces": faces,
+            "faces": stored.faces if stored else 0,
             "item": item.pk,
         },
     )
-    category = _safeguarding_category(verdict) if verdict is not None else None
-    if category is not None:
-        review_escalate_from_screening(item=item, category=category)
-        contribution.refresh_from_db()
     return contribution
+
+
+def _held_status(verdict: Verdict | None) -> str:
+    """Held for a moderator; what the engine blocks is held apart; what it routes to the
+    safeguarding leads is withheld from everyone but them. The Verdict alone decides."""
+    if verdict is not None and "dsl" in verdict.escalate:
+        return Contribution.Status.WITHHELD
+    if verdict is not None and verdict.action == "block":
+        return Contribution.Status.BLOCKED
+    return Contribution.Status.PENDING
 
 
 @transaction.atomic
@@ -273,7 +221,7 @@ def contribution_report(*, contribution: Contribution, by: User, reason: str) ->
         site=contribution.site,
         type=ReviewItem.Type.REPORT,
         author=contribution.author,
-        contribution=contribution,
+        contribution_id=contribution.pk,
         signal_source=ReviewSignal.Source.MEMBER_REPORT,
         signal_reason=reason.strip(),
         actor=by,
@@ -350,20 +298,32 @@ def membership_request(
     membership.reason = ""
     if has_role(by, Role.PUPIL) and not membership.display_name:
         membership.display_name = _pseudonym(site)
-    membership.save()
+    if membership.pk is None:
+        membership.save()
+    else:
+        membership.save(
+            update_fields=[
+                "kind",
+                "status",
+                "note",
+                "external_organisation",
+                "reason",
+                "display_name",
+                "updated_at",
+            ]
+        )
     item_type = (
         ReviewItem.Type.FRIEND_REQUEST
         if kind == Membership.Kind.FRIEND
         else ReviewItem.Type.JOIN_REQUEST
     )
-    existing = ReviewItem.objects.filter(type=item_type, membership=membership).first()
-    if existing is not None:  # asking again after a refusal reopens the same item
-        ReviewItem.objects.filter(pk=existing.pk).update(status=ReviewItem.Status.PENDING)
     item = review_item_open(
         site=site,
         type=item_type,
         author=by,
-        membership=membership,
+        membership_id=membership.pk,
+        reopen=True,  # asking again after a refusal reopens the same item
+        payload={"external": bool(external_organisation)},
         signal_source=ReviewSignal.Source.SYSTEM,
         signal_reason=(
             f"{external_organisation} asks to be a friend (A.5.9)"

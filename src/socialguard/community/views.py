@@ -11,7 +11,7 @@ from socialguard.community import selectors, services
 from socialguard.community.images import MAX_BYTES
 from socialguard.community.models import Contribution, Image, Membership
 from socialguard.core.errors import ApplicationError
-from socialguard.core.http import signed_in_user
+from socialguard.core.http import choice, form_id, signed_in_user
 from socialguard.core.unavailable import unsaved_message
 from socialguard.sites.models import Site, SiteDocument
 from socialguard.sites.staffing import site_mode
@@ -85,16 +85,19 @@ def _draft_key(site: Site) -> str:
 @unsaved_message("Your post was not saved, please try again.")
 def contribute(request: HttpRequest, pk: int) -> HttpResponse:
     site = _hosted_site(request, pk)
-    kind = request.POST.get("kind", Contribution.Kind.POST)
+    kind = choice(
+        request.POST.get("kind", Contribution.Kind.POST), Contribution.Kind.values, label="kind"
+    )
     upload = request.FILES.get("image")
     if upload is not None and upload.size and upload.size > MAX_BYTES:
         messages.error(request, f"The image is larger than {MAX_BYTES // 1048576} MB.")
         return redirect("community:site", pk=pk)
     parent = None
     if kind == Contribution.Kind.COMMENT:
-        parent = Contribution.objects.filter(pk=request.POST.get("parent") or 0, site=site).first()
+        parent_id = form_id(request.POST, "parent", label="post being answered")
+        parent = Contribution.objects.filter(pk=parent_id or 0, site=site).first()
     try:
-        services.contribution_submit(
+        contribution = services.contribution_submit(
             site=site,
             by=signed_in_user(request),
             kind=Contribution.Kind.IMAGE if upload is not None else kind,
@@ -102,11 +105,15 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
             image=upload.read() if upload is not None else None,
             parent=parent,
         )
-        messages.success(
-            request,
-            "Thank you. A moderator checks everything before it appears on the site; "
-            "you can follow it under 'My contributions'.",
-        )
+        if contribution.status == Contribution.Status.WITHHELD:
+            # With the safeguarding leads: a kind word, and nothing to say it was flagged.
+            messages.success(request, services.SUPPORT_MESSAGE)
+        else:
+            messages.success(
+                request,
+                "Thank you. A moderator checks everything before it appears on the site; "
+                "you can follow it under 'My contributions'.",
+            )
     except ApplicationError as error:
         messages.error(request, error.message)
         if kind == Contribution.Kind.POST and upload is None:
@@ -177,8 +184,12 @@ def image(request: HttpRequest, pk: int) -> FileResponse:
     site = stored.site
     user = request.user
     allowed = False
+    contribution = Contribution.objects.filter(image=stored).first()
+    if contribution is not None and contribution.status == Contribution.Status.WITHHELD:
+        # With the safeguarding leads, the image follows the item: they see their own frozen
+        # copy on its page; here it is served to nobody (A.2.3).
+        raise Http404("No such image.")
     if user.organisation_id == site.organisation_id:  # type: ignore[union-attr]
-        contribution = Contribution.objects.filter(image=stored).first()
         team = user.pk in selectors.site_team_ids(site)
         if contribution is not None and contribution.visible_to_members:
             allowed = selectors.can_view(site, user)
@@ -194,13 +205,16 @@ def image(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def logo(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
-    """The school's logo (A.4.7); a crest with the school's initials until one is uploaded."""
-    school = get_object_or_404(School, pk=pk)
+    """The school's logo (A.4.7); a crest with the school's initials until one is uploaded.
+    Only for the viewer's own organisation, like the site pages that show it: another
+    organisation's crest is not found."""
+    organisation_id = getattr(request.user, "organisation_id", None) or 0
+    school = get_object_or_404(School, pk=pk, organisation_id=organisation_id)
     if school.logo:
         return FileResponse(school.logo.open("rb"))
     initials = "".join(word[0] for word in school.name.split() if word[:1].isupper())[:3]
     response = render(
         request, "community/crest.svg", {"initials": initials}, content_type="image/svg+xml"
     )
-    response["Cache-Control"] = "public, max-age=86400"
+    response["Cache-Control"] = "private, max-age=86400"
     return response

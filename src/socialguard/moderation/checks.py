@@ -3,8 +3,8 @@
 - A content or membership item waiting longer than its site's target (default 4 hours of school
   time) reminds the site's available moderators; at twice the target it goes to the site's
   owner and the head teacher as well.
-- A safeguarding item not acknowledged within 15 minutes goes to the cover DSL (the other
-  safeguarding leads of the organisation), and after 30 minutes to the head teacher.
+- An item handed to the safeguarding leads has left the queue; its ladder (15 minutes: the
+  cover DSL, 30: the head teacher) is safeguarding's (``safeguarding.checks``).
 
 Each level is sent once (``reminder_level``), so the check is safe to run often and from
 several workers."""
@@ -12,23 +12,21 @@ several workers."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from socialguard.accounts.models import Role, User
-from socialguard.accounts.selectors import people_with_role, safeguarding_escalation
+from socialguard.accounts.selectors import people_with_role
 from socialguard.audit.services import audit_record
-from socialguard.community.models import CommunitySettings
 from socialguard.core.schooltime import school_minutes_between
 from socialguard.moderation.models import ReviewItem
-from socialguard.moderation.services import _tell_safeguarding_leads
+from socialguard.moderation.outcomes import outcomes
 from socialguard.notifications.services import email_after_commit
 from socialguard.sites.models import Absence, Site
 
-SAFEGUARDING_STEP = timedelta(minutes=15)
 DEFAULT_TARGET = 240
 
 
@@ -51,7 +49,7 @@ def _remind_sites(now: datetime) -> list[str]:
         .select_related("site", "site__organisation", "site__owner")
         .order_by("site_id", "created_at")
     )
-    targets = dict(CommunitySettings.objects.values_list("site_id", "review_target_minutes"))
+    targets = outcomes().review_targets()
     due: dict[tuple[int, int], list[ReviewItem]] = defaultdict(list)
     for item in pending:
         target = targets.get(item.site_id, DEFAULT_TARGET)
@@ -103,45 +101,6 @@ def _remind_sites(now: datetime) -> list[str]:
     return lines
 
 
-def _escalate_safeguarding(now: datetime) -> list[str]:
-    lines: list[str] = []
-    waiting = ReviewItem.objects.filter(
-        status=ReviewItem.Status.SAFEGUARDING,
-        acknowledged_at__isnull=True,
-        reminder_level__lt=2,
-        escalated_at__lte=now - SAFEGUARDING_STEP,
-    ).select_related("site", "site__organisation")
-    for item in waiting:
-        assert item.escalated_at is not None
-        level = 2 if now - item.escalated_at >= 2 * SAFEGUARDING_STEP else 1
-        if level <= item.reminder_level:
-            continue
-        site = item.site
-        with transaction.atomic():
-            level, people = safeguarding_escalation(
-                organisation=site.organisation, school=site.school, level=level
-            )
-            updated = ReviewItem.objects.filter(
-                pk=item.pk, reminder_level=item.reminder_level, acknowledged_at__isnull=True
-            ).update(reminder_level=level)
-            if not updated:
-                continue
-            _tell_safeguarding_leads(item, people, level=level)
-            audit_record(
-                actor=None,
-                action="moderation.safeguarding.escalate",
-                target=item,
-                clauses=["A.2.3", "A.5.6"],
-                organisation_id=item.organisation_id,
-                details={"level": level, "told": sorted(p.pk for p in people)},
-            )
-        lines.append(
-            f"Safeguarding item {item.pk} unacknowledged: told "
-            + ("the cover DSL" if level == 1 else "the head teacher")
-        )
-    return lines
-
-
 def moderation_check_all(*, now: datetime | None = None) -> list[str]:
     now = now or timezone.now()
-    return _escalate_safeguarding(now) + _remind_sites(now)
+    return _remind_sites(now)

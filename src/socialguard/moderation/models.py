@@ -26,6 +26,7 @@ class ReviewItem(models.Model):
         REJECTED = "rejected", "Rejected"
         REMOVED = "removed", "Removed"
         DISMISSED = "dismissed", "Kept (report dismissed)"
+        # Handed to the safeguarding leads: out of the queue (safeguarding.Escalation has it).
         SAFEGUARDING = "safeguarding", "With the safeguarding lead"
 
     class Priority(models.IntegerChoices):
@@ -75,14 +76,6 @@ class ReviewItem(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     reminder_level = models.PositiveSmallIntegerField(default=0)
-    # Safeguarding bridge (A.2.3, A.5.6): the frozen evidence and who has seen it.
-    safeguarding_category = models.CharField(max_length=40, blank=True)
-    evidence = models.JSONField(default=dict, blank=True)
-    escalated_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     latest_signal_at = models.DateTimeField(auto_now_add=True)
 

@@ -6,7 +6,8 @@ again, so a hidden button is never the only protection.
 - Administrators and the named vetter decide who joins (A.5.7, A.2.6); only the
   Communications Manager approves an external organisation as a friend (A.5.9).
 - Nobody decides their own contribution or their own request (A.3.4).
-- Safeguarding items are for the DSL and deputies only (A.2.3)."""
+- An item handed to the safeguarding leads leaves the queue: the leads act on it in
+  ``safeguarding`` (A.2.3)."""
 
 from __future__ import annotations
 
@@ -40,8 +41,6 @@ ACTION_LABELS = {
     "dismiss": "Keep (dismiss the report)",
     "suspend_author": "Suspend the member",
     "raise_safeguarding": "Raise a safeguarding concern",
-    "acknowledge": "Acknowledge",
-    "return_to_moderators": "Not a safeguarding matter: return to moderators",
     "claim": "Claim",
     "release": "Release",
 }
@@ -114,8 +113,7 @@ def actions_for(item: ReviewItem, reviewer: Reviewer) -> list[str]:
         return []
     user = reviewer.user
     if item.status == ReviewItem.Status.SAFEGUARDING:
-        actions = [] if item.acknowledged_at else ["acknowledge"]
-        return [*actions, "return_to_moderators"]
+        return []  # the leads act on it where it now lives (safeguarding.escalations)
     if item.status != ReviewItem.Status.PENDING or item.target_author_id == user.pk:
         return []
     if claimed_by_other(item, user):

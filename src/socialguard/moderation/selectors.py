@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from socialguard.community.rendering import Segment, highlighted
 from socialguard.moderation.models import ReviewItem, ReviewSignal
 from socialguard.moderation.permissions import (
     CONTENT_TYPES,
@@ -15,6 +14,8 @@ from socialguard.moderation.permissions import (
     actions_for,
     can_see,
 )
+from socialguard.moderation.rendering import Segment, highlighted
+from socialguard.safeguarding.selectors import escalations_unacknowledged
 
 RELATED = (
     "site",
@@ -54,19 +55,6 @@ def review_queue(
     )
 
 
-def safeguarding_items(*, reviewer: Reviewer, open_only: bool = True) -> QuerySet[ReviewItem]:
-    if not reviewer.is_dsl or reviewer.organisation_id is None:
-        return ReviewItem.objects.none()
-    items = ReviewItem.objects.filter(
-        organisation_id=reviewer.organisation_id, escalated_at__isnull=False
-    )
-    if open_only:
-        items = items.filter(status=ReviewItem.Status.SAFEGUARDING)
-    return items.select_related("site", "acknowledged_by").order_by(
-        "acknowledged_at", "-escalated_at"
-    )
-
-
 def access_item(*, reviewer: Reviewer, pk: int) -> ReviewItem | None:
     item = ReviewItem.objects.select_related(*RELATED).filter(pk=pk).first()
     if item is None or not can_see(item, reviewer):
@@ -93,9 +81,5 @@ def item_view(item: ReviewItem, reviewer: Reviewer) -> dict[str, Any]:
 def open_counts(reviewer: Reviewer) -> tuple[int, int]:
     """(items waiting for this person, unacknowledged safeguarding items) for the dashboard."""
     waiting = review_queue(reviewer=reviewer).count() if reviewer.reviews_anything else 0
-    urgent = (
-        safeguarding_items(reviewer=reviewer).filter(acknowledged_at__isnull=True).count()
-        if reviewer.is_dsl
-        else 0
-    )
+    urgent = escalations_unacknowledged(user=reviewer.user) if reviewer.is_dsl else 0
     return waiting, urgent

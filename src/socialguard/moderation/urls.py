@@ -1,13 +1,70 @@
 from django.urls import path
 
-from socialguard.moderation import views
+from socialguard.accounts.models import Role
+from socialguard.core.access import (
+    EVERYONE,
+    SITE_ADMINISTRATOR,
+    SITE_MODERATOR,
+    SITE_OWNER,
+    SITE_VETTER,
+    access,
+)
+from socialguard.moderation import reveal_views, views
+from socialguard.safeguarding import views as safeguarding_views
 
 app_name = "moderation"
 urlpatterns = [
-    path("", views.queue, name="queue"),
-    path("bulk/", views.bulk, name="bulk"),
-    path("<int:pk>/", views.item, name="item"),
-    path("<int:pk>/act/", views.act, name="act"),
-    path("safeguarding/", views.safeguarding, name="safeguarding"),
-    path("safeguarding/<int:pk>/", views.safeguarding_item, name="safeguarding_item"),
+    access(
+        path("", views.queue, name="queue"),
+        allow={SITE_MODERATOR, SITE_ADMINISTRATOR, SITE_OWNER, SITE_VETTER},
+        refused=404,
+    ),
+    access(
+        path("bulk/", views.bulk, name="bulk"),
+        may={SITE_MODERATOR, SITE_ADMINISTRATOR, SITE_OWNER, SITE_VETTER},
+        refused=(403, 404),
+        action=True,
+    ),
+    access(
+        path("<int:pk>/", views.item, name="item"),
+        objects="review_item",
+        may={
+            SITE_MODERATOR,
+            SITE_ADMINISTRATOR,
+            SITE_OWNER,
+            SITE_VETTER,
+            Role.DSL,
+            Role.DEPUTY_DSL,
+        },
+        ok=(200, 302),
+        refused=404,
+    ),
+    access(
+        path("<int:pk>/act/", views.act, name="act"),
+        objects="review_item",
+        may={SITE_MODERATOR, SITE_ADMINISTRATOR, SITE_OWNER, SITE_VETTER},
+        refused=(403, 404),
+        action=True,
+    ),
+    access(
+        path("<int:pk>/reveal/", reveal_views.reveal, name="reveal"),
+        objects="review_item",
+        allow={EVERYONE},
+    ),
+    # The leads' pages for escalated items belong to safeguarding; their addresses stay here.
+    access(
+        path("safeguarding/", safeguarding_views.escalation_list, name="safeguarding"),
+        allow={Role.DSL, Role.DEPUTY_DSL},
+        refused=404,
+    ),
+    access(
+        path(
+            "safeguarding/<int:pk>/",
+            safeguarding_views.escalation_detail,
+            name="safeguarding_item",
+        ),
+        objects="safeguarding_item",
+        allow={Role.DSL, Role.DEPUTY_DSL},
+        refused=404,
+    ),
 ]

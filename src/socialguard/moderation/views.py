@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,28 +8,24 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from socialguard.community.selectors import house_rules
 from socialguard.core.errors import ApplicationError
-from socialguard.core.http import signed_in_user
+from socialguard.core.http import parse_id, signed_in_user
 from socialguard.moderation import selectors, services
 from socialguard.moderation.models import ReviewItem
+from socialguard.moderation.outcomes import outcomes
 from socialguard.moderation.permissions import ACTION_LABELS, BULK_ACTIONS, reviewer_for
-from socialguard.moderation.services import REJECTION_CLAUSES, SAFEGUARDING_CATEGORIES
+from socialguard.moderation.services import REJECTION_CLAUSES
+from socialguard.moderation.services.handover import SOURCE_TYPE
+from socialguard.safeguarding.selectors import escalation_for_source
+from socialguard.screening.categories import safeguarding_codes
 from socialguard.sites.models import Site
 
 PAGE_SIZE = 50
-SIMPLE_ACTIONS = ("approve", "dismiss", "claim", "release", "acknowledge")
-
-
-def _when(value: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+SIMPLE_ACTIONS = ("approve", "dismiss", "claim", "release")
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return parse_id(value)  # 400 for "abc", "²" or a number past 64 bits
 
 
 def queue(request: HttpRequest) -> HttpResponse:
@@ -61,7 +55,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "labels": ACTION_LABELS,
             "bulk_actions": BULK_ACTIONS,
             "clauses": REJECTION_CLAUSES,
-            "bulk_rules": list(enumerate(house_rules(sites.get(pk=site_id)), start=1))
+            "bulk_rules": list(enumerate(outcomes().house_rules(site_id=site_id), start=1))
             if site_id and sites.filter(pk=site_id).exists()
             else [],
         },
@@ -74,15 +68,18 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None:
         raise Http404("No such item, or it is not yours to review.")
     if found.status == ReviewItem.Status.SAFEGUARDING:
-        return redirect("moderation:safeguarding_item", pk=pk)
+        escalation = escalation_for_source(source_type=SOURCE_TYPE, source_id=found.pk)
+        if escalation is None:
+            raise Http404("No such item.")
+        return redirect("moderation:safeguarding_item", pk=escalation.pk)
     view = selectors.item_view(found, reviewer)
     context = {**view, "view": view}
     context.update(
         labels=ACTION_LABELS,
         buttons=[(a, ACTION_LABELS[a]) for a in view["actions"] if a in SIMPLE_ACTIONS],
-        rules=house_rules(found.site),
+        rules=outcomes().house_rules(site_id=found.site_id),
         clauses=REJECTION_CLAUSES,
-        categories=SAFEGUARDING_CATEGORIES,
+        categories=safeguarding_codes(),
         signals=found.signals.select_related("actor"),
         history=found.history.select_related("actor"),
     )
@@ -130,8 +127,9 @@ def bulk(request: HttpRequest) -> HttpResponse:
     chosen: dict[int, int] = {}
     for value in request.POST.getlist("items"):
         item_id, _, version = value.partition(":")
-        if item_id.isdigit() and version.isdigit():
-            chosen[int(item_id)] = int(version)
+        found, seen = parse_id(item_id), parse_id(version)
+        if found is not None and seen is not None:
+            chosen[found] = seen
     if not chosen:
         messages.error(request, "Tick the items first.")
         return redirect("moderation:queue")
@@ -151,43 +149,3 @@ def bulk(request: HttpRequest) -> HttpResponse:
     for failed_id, why in result.failed.items():
         messages.error(request, f"Item {failed_id}: {why}")
     return redirect(_back(request))
-
-
-def safeguarding(request: HttpRequest) -> HttpResponse:
-    reviewer = reviewer_for(request.user)
-    if not reviewer.is_dsl:
-        raise Http404("Safeguarding items are for the safeguarding leads.")
-    items = selectors.safeguarding_items(reviewer=reviewer).select_related("concern")
-    handled = selectors.safeguarding_items(reviewer=reviewer, open_only=False).exclude(
-        status=ReviewItem.Status.SAFEGUARDING
-    )[:20]
-    rows = [(i, services.safeguarding_label(i.safeguarding_category)) for i in items]
-    # An item recorded as a concern lives on in the concern's chronology; what needs a lead
-    # here is what has not been recorded yet.
-    waiting = [row for row in rows if getattr(row[0], "concern", None) is None]
-    recorded = [row for row in rows if getattr(row[0], "concern", None) is not None][:20]
-    return render(
-        request,
-        "moderation/safeguarding.html",
-        {"items": waiting, "recorded": recorded, "handled": handled},
-    )
-
-
-def safeguarding_item(request: HttpRequest, pk: int) -> HttpResponse:
-    reviewer = reviewer_for(request.user)
-    if not reviewer.is_dsl:
-        raise Http404("No such item.")
-    found = selectors.safeguarding_items(reviewer=reviewer, open_only=False).filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such item.")
-    view = selectors.item_view(found, reviewer)
-    context = {**view, "view": view}
-    context.update(
-        labels=ACTION_LABELS,
-        category=services.safeguarding_label(found.safeguarding_category),
-        evidence_ok=services.evidence_verify(found.evidence),
-        written_at=_when(found.evidence.get("written_at")),
-        frozen_at=_when(found.evidence.get("frozen_at")),
-        history=found.history.select_related("actor"),
-    )
-    return render(request, "moderation/safeguarding_item.html", context)

@@ -169,12 +169,11 @@ class _Collector:
 
 
 def _safeguarding(collect: _Collector, organisation: Organisation, school: School | None) -> None:
-    from socialguard.moderation.models import ReviewItem
-    from socialguard.safeguarding.models import Concern
+    from socialguard.safeguarding.models import Concern, Escalation
 
-    items = ReviewItem.objects.filter(
-        organisation=organisation, escalated_at__isnull=False
-    ).values_list("escalated_at", "acknowledged_at", "site__school__name", "site__school_id")
+    items = Escalation.objects.filter(organisation=organisation).values_list(
+        "escalated_at", "acknowledged_at", "school__name", "school_id"
+    )
     for escalated_at, acknowledged_at, school_name, school_id in items:
         if school is not None and school_id != school.pk:
             continue

@@ -9,10 +9,9 @@ import pytest
 from django.test import Client
 
 from socialguard.cases.models import BreachCase, BreachReport, MediaEnquiry
-from socialguard.moderation.models import ReviewItem
 from socialguard.reports.charts import bar_chart
 from socialguard.reports.selectors import default_period, governance_report, months_between
-from socialguard.safeguarding.models import Concern, Referral
+from socialguard.safeguarding.models import Concern, Escalation, Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -144,14 +143,23 @@ def test_a_report_raised_from_the_queue_is_timed_from_the_escalation(cast) -> No
     member(site, cast.pupil, cast.teacher)
     contribution = post(site, cast.pupil, "We went to the park")
     item = contribution.review_items.get()
-    ReviewItem.objects.filter(pk=item.pk).update(
-        status="safeguarding",
+    escalation = Escalation.objects.create(
+        organisation=cast.organisation,
+        school=site.school,
+        site=site,
+        source_type="review_item",
+        source_id=item.pk,
+        category="other",
+        raised_via="person",
+        evidence={},
+        sha256="",
+        status="recorded",
         escalated_at=SEPT,
         acknowledged_at=SEPT + timedelta(minutes=12),
         acknowledged_by=cast.dsl,
     )
     concern = _concern(cast, SEPT + timedelta(hours=1))
-    Concern.objects.filter(pk=concern.pk).update(source="review_item", review_item=item)
+    Concern.objects.filter(pk=concern.pk).update(source="review_item", escalation=escalation)
     report = governance_report(
         organisation=cast.organisation, since=date(2026, 9, 1), until=date(2026, 9, 30)
     )
