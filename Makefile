@@ -32,6 +32,7 @@ lint: install-dev
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # The suite runs on SQLite, then again on PostgreSQL when DATABASE_URL is set (CI sets it).
 test: lint test-sqlite test-postgres
