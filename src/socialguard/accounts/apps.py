@@ -5,3 +5,10 @@ class AccountsConfig(AppConfig):
     name = "socialguard.accounts"
     label = "accounts"
     verbose_name = "Organisations and people"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from socialguard.accounts.middleware import session_started
+
+        user_logged_in.connect(session_started, dispatch_uid="socialguard-session-started")

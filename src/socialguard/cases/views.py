@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NoReturn
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from socialguard.accounts.models import Organisation, User
+from socialguard.accounts.models import User
 from socialguard.accounts.selectors import organisation_for_public_page
 from socialguard.cases import forms, media, selectors, services
 from socialguard.cases.evidence import evidence_verify
@@ -31,6 +32,7 @@ from socialguard.cases.permissions import (
 )
 from socialguard.core.errors import ApplicationError, ErrorCode
 from socialguard.core.http import signed_in_user
+from socialguard.core.throttle import client_ip, rate_limit_hit
 
 SENT_KEY = "cases_report_sent"
 
@@ -51,17 +53,35 @@ def _fetch(fetch: Callable[..., Any], **kwargs: Any) -> Any:
 # --- Public breach report (9.4) -----------------------------------------------------------
 
 
+TOO_MANY_REPORTS = (
+    "Several reports have been sent from here in the last hour. Please wait an hour and send "
+    "it again, or tell the school directly; nothing has been lost from the form below."
+)
+
+
+def _too_many_reports(request: HttpRequest) -> bool:
+    """Each report e-mails the head teacher: an address may send a few an hour, not a flood."""
+    return rate_limit_hit(
+        scope="breach-report",
+        key=client_ip(request),
+        limit=settings.SOCIALGUARD_PUBLIC_REPORTS_PER_HOUR,
+        window_seconds=3600,
+    )
+
+
 @login_not_required
 def report_breach(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """Anyone, signed in or not, reports a suspected breach of the policy (9.1, 9.4)."""
     organisation = organisation_for_public_page(request.user, slug)
     if organisation is None:
-        return render(
-            request,
-            "cases/report_choose.html",
-            {"organisations": Organisation.objects.order_by("name")},
-        )
+        # Which organisations use this deployment is nobody's business but theirs: a visitor
+        # follows the link their school publishes (on its policy page, its website).
+        return render(request, "cases/report_choose.html")
     form = forms.BreachReportForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid() and _too_many_reports(request):
+        form.add_error(None, TOO_MANY_REPORTS)
+        context = {"form": form, "organisation": organisation}
+        return render(request, "cases/report_form.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

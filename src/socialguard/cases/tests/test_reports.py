@@ -32,12 +32,41 @@ def _form(**overrides: str) -> dict[str, str]:
     }
 
 
-def test_anonymous_person_chooses_the_organisation_when_there_are_several(cast):
+def test_an_anonymous_visitor_is_not_shown_which_organisations_use_the_deployment(cast):
     page = Client().get(reverse("cases:report_breach"))
     assert page.status_code == 200
     body = page.content.decode()
-    assert reverse("cases:report_breach_for", args=["rs"]) in body
-    assert reverse("cases:report_breach_for", args=["downs"]) in body
+    assert "link that your school publishes" in body
+    for organisation in ("rs", "downs"):
+        assert reverse("cases:report_breach_for", args=[organisation]) not in body
+    assert "Downs Valley Trust" not in body and "Roselands" not in body
+    # The school's own link opens its form, and a signed-in person gets theirs straight away.
+    own = Client().get(reverse("cases:report_breach_for", args=["rs"])).content.decode()
+    assert "Roselands &amp; Stafford Federation" in own and "Downs Valley Trust" not in own
+    client = Client()
+    client.force_login(cast.teacher)
+    assert (
+        "Contractors must tell the school"
+        in client.get(reverse("cases:report_breach")).content.decode()
+    )
+
+
+def test_one_address_cannot_flood_the_head_with_reports(cast, django_capture_on_commit_callbacks):
+    client = Client()
+    url = reverse("cases:report_breach_for", args=["rs"])
+    mail.outbox.clear()
+    statuses = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(12):
+            statuses.append(client.post(url, _form()).status_code)
+    assert statuses == [302] * 5 + [429] * 7
+    assert BreachReport.objects.count() == 5
+    refused = client.post(url, _form())
+    assert "Several reports have been sent from here" in refused.content.decode()
+    assert WHAT in refused.content.decode()  # nothing typed is lost
+    # Another address is not held back by the first.
+    other = Client(REMOTE_ADDR="203.0.113.9").post(url, _form())
+    assert other.status_code == 302
 
 
 def test_a_contractor_without_an_account_reports_and_gets_a_code(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -26,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "socialguard.core",
@@ -47,13 +49,18 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "socialguard.core.middleware.ContentSecurityPolicyMiddleware",
+    "socialguard.core.cache_control.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "socialguard.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After the others that handle sign-in, as django-axes asks: it turns a locked-out
+    # sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
     # A dropped database connection becomes a plain 503 "not saved, try again" page.
     "socialguard.core.unavailable.DatabaseUnavailableMiddleware",
 ]
@@ -62,6 +69,8 @@ if os.environ.get("SOCIALGUARD_SERVER_TIMING") == "1":
     MIDDLEWARE.insert(0, "socialguard.core.middleware.ServerTimingMiddleware")
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -135,11 +144,57 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
 SESSION_COOKIE_HTTPONLY = True
+# No session outlives a working day; idle sessions end sooner (socialguard.accounts.middleware).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
+SOCIALGUARD_SESSION_IDLE_MINUTES = int(os.environ.get("SOCIALGUARD_SESSION_IDLE_MINUTES", "120"))
+SOCIALGUARD_SESSION_IDLE_MINUTES_SENSITIVE = int(
+    os.environ.get("SOCIALGUARD_SESSION_IDLE_MINUTES_SENSITIVE", "30")
+)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# A proxy in front terminates TLS and appends the visitor's address to X-Forwarded-For; only
+# then are those headers trusted (production.py, socialguard.core.throttle.client_ip).
+SOCIALGUARD_BEHIND_TLS_PROXY = os.environ.get("BEHIND_TLS_PROXY", "") == "1"
+
+# Sign-in lockout (django-axes, socialguard.accounts.lockout): an account locks after 5 failures
+# and an address after 50, for 15 minutes; the right password does not sign in meanwhile.
+AXES_HANDLER = "socialguard.accounts.lockout.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("SOCIALGUARD_LOGIN_ACCOUNT_FAILURE_LIMIT", "5"))
+SOCIALGUARD_LOGIN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("SOCIALGUARD_LOGIN_ADDRESS_FAILURE_LIMIT", "50")
+)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(os.environ.get("SOCIALGUARD_LOGIN_LOCKOUT_MINUTES", "15"))
+)
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "socialguard.core.throttle.client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_SENSITIVE_PARAMETERS = ["password", "new_password1", "new_password2"]
+
+# Rate limits on what anyone may send without signing in (socialguard.core.throttle): counts
+# live in a table in the database, shared by every web process (created by core's migration).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "socialguard_ratelimit",
+    },
+}
+SOCIALGUARD_RATELIMIT_CACHE = "ratelimit"
+# Per address, per hour: public breach reports, and password-reset requests.
+SOCIALGUARD_PUBLIC_REPORTS_PER_HOUR = int(
+    os.environ.get("SOCIALGUARD_PUBLIC_REPORTS_PER_HOUR", "5")
+)
+SOCIALGUARD_PASSWORD_RESETS_PER_HOUR = int(
+    os.environ.get("SOCIALGUARD_PASSWORD_RESETS_PER_HOUR", "5")
+)
+PASSWORD_RESET_TIMEOUT = 3600
 
 TASKS = {
     "default": {

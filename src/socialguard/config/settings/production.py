@@ -22,7 +22,18 @@ if len(SOCIALGUARD_AUDIT_KEY) < 32 or SOCIALGUARD_AUDIT_KEY == SECRET_KEY:
     )
 DEBUG = False
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+
+# HTTPS only, by default: `manage.py check --deploy` is clean with nothing set. Each switch is
+# documented in the README's configuration section.
 SESSION_COOKIE_SECURE = os.environ.get("SECURE_COOKIES", "1") == "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("SECURE_HSTS_PRELOAD", "1") == "1"
+# Behind a proxy that terminates TLS (nginx, a load balancer), Django sees plain HTTP; the proxy
+# says the visitor used HTTPS in X-Forwarded-Proto. Trusting that header is only safe when the
+# proxy always sets it (overwriting what the visitor sent) and nobody can reach Django directly,
+# so it is off unless BEHIND_TLS_PROXY=1.
+if SOCIALGUARD_BEHIND_TLS_PROXY:  # noqa: F405 (from base: BEHIND_TLS_PROXY=1)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
