@@ -13,14 +13,11 @@ import functools
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 
 from socialguard.accounts.models import Organisation, User
-from socialguard.audit.services import audit_record
 from socialguard.cases.models import BreachCase, BreachReport, CaseEvidence, MediaEnquiry, Stage
-from socialguard.core.errors import ApplicationError, ErrorCode
-from socialguard.core.retention import DueForDeletion
+from socialguard.core.retention import DueForDeletion, delete_for_retention
 
 
 def retention_cutoff(*, years: int, today: date) -> date:
@@ -66,13 +63,6 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def _require_closed(closed: Any, what: str) -> None:
-    # The caller chooses what is due (``*_due_for_deletion`` with its own ``today``, so that a
-    # dry run can look ahead); an open record is never deleted, whatever the date.
-    if closed is None:
-        raise ApplicationError(f"The {what} is still open.", code=ErrorCode.CONFLICT)
-
-
 def _stage_reached(case: BreachCase) -> str:
     if hasattr(case, "appeal"):
         return Stage.APPEAL
@@ -81,16 +71,9 @@ def _stage_reached(case: BreachCase) -> str:
     return str(case.stage)
 
 
-@transaction.atomic
-def case_delete_for_retention(*, case: BreachCase, by: User | None = None) -> None:
-    case = (
-        BreachCase.objects.select_for_update(of=("self",))
-        .select_related("organisation", "school", "report")
-        .get(pk=case.pk)
-    )
-    _require_closed(case.closed_at, "case")
-    files = [e.file.name for e in case.evidence.all() if e.file]
-    fact = {
+def _case_fact(case: BreachCase) -> dict[str, Any]:
+    files = [e for e in case.evidence.all() if e.file]
+    return {
         "reference": case.reference,
         "school": case.school.name if case.school else None,
         "school_id": case.school_id,
@@ -107,94 +90,89 @@ def case_delete_for_retention(*, case: BreachCase, by: User | None = None) -> No
         "clauses": case.clauses,
         "retention_years": case.organisation.case_retention_years,
     }
-    audit_record(
-        actor=by,
-        action="cases.case.retention_delete",
-        target=case,
-        target_repr=case.reference,
-        clauses=["9.1"],
-        organisation_id=case.organisation_id,
-        details=fact,
-    )
+
+
+def _delete_case_and_report(case: BreachCase) -> None:
     report = case.report
     case.delete()
     if report is not None:
         report.delete()
-    # Files go only once the rows are gone for good: a rolled-back deletion keeps its evidence.
-    transaction.on_commit(lambda: _delete_files(files))
 
 
-def _delete_files(names: list[str]) -> None:
-    storage = CaseEvidence._meta.get_field("file").storage
-    for name in names:
-        storage.delete(name)
+# The caller chooses what is due (``*_due_for_deletion`` with its own ``today``, so that a dry
+# run can look ahead); an open record is never deleted, whatever the date.
+def case_delete_for_retention(*, case: BreachCase, by: User | None = None) -> None:
+    delete_for_retention(
+        BreachCase.objects.select_related("organisation", "school", "report"),
+        pk=case.pk,
+        by=by,
+        is_due=lambda locked: locked.closed_at is not None,
+        refusal="The case is still open.",
+        action="cases.case.retention_delete",
+        clauses=["9.1"],
+        fact=_case_fact,
+        files=lambda locked: [e.file.name for e in locked.evidence.all() if e.file],
+        storage=CaseEvidence._meta.get_field("file").storage,
+        delete=_delete_case_and_report,
+    )
 
 
-@transaction.atomic
+def _enquiry_fact(enquiry: MediaEnquiry) -> dict[str, Any]:
+    return {
+        "reference": enquiry.reference,
+        "school": enquiry.school.name if enquiry.school else None,
+        "school_id": enquiry.school_id,
+        "logged_at": _iso(enquiry.created_at),
+        "deadline": _iso(enquiry.deadline),
+        "responded_at": _iso(enquiry.responded_at),
+        "closed_at": _iso(enquiry.closed_at),
+        "status": enquiry.status,
+        "linked_site": enquiry.site_id is not None,
+        "linked_contribution": enquiry.contribution_id is not None,
+        "retention_years": enquiry.organisation.case_retention_years,
+    }
+
+
 def enquiry_delete_for_retention(*, enquiry: MediaEnquiry, by: User | None = None) -> None:
-    enquiry = (
-        MediaEnquiry.objects.select_for_update(of=("self",))
-        .select_related("organisation", "school")
-        .get(pk=enquiry.pk)
-    )
-    _require_closed(enquiry.closed_at, "media enquiry")
-    audit_record(
-        actor=by,
+    delete_for_retention(
+        MediaEnquiry.objects.select_related("organisation", "school"),
+        pk=enquiry.pk,
+        by=by,
+        is_due=lambda locked: locked.closed_at is not None,
+        refusal="The media enquiry is still open.",
         action="cases.media.retention_delete",
-        target=enquiry,
-        target_repr=enquiry.reference,
         clauses=["A.3.7"],
-        organisation_id=enquiry.organisation_id,
-        details={
-            "reference": enquiry.reference,
-            "school": enquiry.school.name if enquiry.school else None,
-            "school_id": enquiry.school_id,
-            "logged_at": _iso(enquiry.created_at),
-            "deadline": _iso(enquiry.deadline),
-            "responded_at": _iso(enquiry.responded_at),
-            "closed_at": _iso(enquiry.closed_at),
-            "status": enquiry.status,
-            "linked_site": enquiry.site_id is not None,
-            "linked_contribution": enquiry.contribution_id is not None,
-            "retention_years": enquiry.organisation.case_retention_years,
-        },
+        fact=_enquiry_fact,
     )
-    enquiry.delete()
 
 
-@transaction.atomic
+def _report_fact(report: BreachReport) -> dict[str, Any]:
+    return {
+        "reference": report.reference,
+        "school": report.school.name if report.school else None,
+        "school_id": report.school_id,
+        "received_at": _iso(report.created_at),
+        "closed_at": _iso(report.triaged_at),
+        "status": report.status,
+        "relationship": report.reporter_relationship,
+        "retention_years": report.organisation.case_retention_years,
+    }
+
+
 def report_delete_for_retention(*, report: BreachReport, by: User | None = None) -> None:
     """A report closed as not a breach (a triaged one goes with its case)."""
-    report = (
-        BreachReport.objects.select_for_update(of=("self",))
-        .select_related("organisation", "school")
-        .get(pk=report.pk)
-    )
-    if report.status != BreachReport.Status.NOT_A_BREACH:
-        raise ApplicationError(
-            "Only reports closed as not a breach are deleted on their own.",
-            code=ErrorCode.CONFLICT,
-        )
-    _require_closed(report.triaged_at, "report")
-    audit_record(
-        actor=by,
+    delete_for_retention(
+        BreachReport.objects.select_related("organisation", "school"),
+        pk=report.pk,
+        by=by,
+        is_due=lambda locked: (
+            locked.status == BreachReport.Status.NOT_A_BREACH and locked.triaged_at is not None
+        ),
+        refusal="Only reports closed as not a breach are deleted on their own.",
         action="cases.report.retention_delete",
-        target=report,
-        target_repr=report.reference,
         clauses=["9.1"],
-        organisation_id=report.organisation_id,
-        details={
-            "reference": report.reference,
-            "school": report.school.name if report.school else None,
-            "school_id": report.school_id,
-            "received_at": _iso(report.created_at),
-            "closed_at": _iso(report.triaged_at),
-            "status": report.status,
-            "relationship": report.reporter_relationship,
-            "retention_years": report.organisation.case_retention_years,
-        },
+        fact=_report_fact,
     )
-    report.delete()
 
 
 def cases_due(organisation: Organisation, today: date) -> list[DueForDeletion]:

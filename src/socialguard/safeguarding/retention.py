@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime, time
+from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from socialguard.accounts.models import Organisation, User
-from socialguard.audit.services import audit_record
-from socialguard.core.append_only import retention_deletion
-from socialguard.core.errors import ApplicationError, ErrorCode
-from socialguard.core.retention import DueForDeletion
+from socialguard.core.retention import DueForDeletion, delete_for_retention
 from socialguard.safeguarding.models import Concern
 
 
@@ -43,57 +40,45 @@ def concerns_due_for_deletion(*, organisation: Organisation, today: date) -> Que
     ).order_by("closed_at", "pk")
 
 
-def concern_delete_for_retention(*, concern: Concern, by: User | None = None) -> None:
-    """Delete one closed concern whose retention period has passed, with everything in it.
-    Refuses an open concern or one still within its period: nothing is deleted early."""
-    with transaction.atomic():
-        concern = (
-            Concern.objects.select_for_update(of=("self",))
-            .select_related("organisation", "school")
-            .get(pk=concern.pk)
-        )
-        due = concerns_due_for_deletion(
-            organisation=concern.organisation, today=timezone.localdate()
-        )
-        if not due.filter(pk=concern.pk).exists():
-            raise ApplicationError(
-                f"{concern.reference} is open or still within its retention period.",
-                code=ErrorCode.CONFLICT,
-            )
-        files = [e.file.name for e in concern.evidence.exclude(file="")]
-        counts = {
+def _fact(concern: Concern) -> dict[str, Any]:
+    return {
+        "reference": concern.reference,
+        "school": concern.school.name if concern.school else "",
+        "school_id": concern.school_id,
+        "created_at": concern.created_at.isoformat(),
+        "closed_at": concern.closed_at.isoformat() if concern.closed_at else None,
+        "retention_years": concern.organisation.concern_retention_years,
+        "counts": {
             "pupils": concern.pupils.count(),
             "entries": concern.entries.count(),
             "actions": concern.actions.count(),
             "referrals": concern.referrals.count(),
             "evidence": concern.evidence.count(),
-        }
-        audit_record(
-            actor=by,
-            action="safeguarding.concern.deleted_for_retention",
-            target=concern,
-            clauses=("A.2.3",),
-            organisation_id=concern.organisation_id,
-            details={
-                "reference": concern.reference,
-                "school": concern.school.name if concern.school else "",
-                "school_id": concern.school_id,
-                "created_at": concern.created_at.isoformat(),
-                "closed_at": concern.closed_at.isoformat() if concern.closed_at else None,
-                "retention_years": concern.organisation.concern_retention_years,
-                "counts": counts,
-            },
+        },
+    }
+
+
+def concern_delete_for_retention(*, concern: Concern, by: User | None = None) -> None:
+    """Delete one closed concern whose retention period has passed, with everything in it.
+    Refuses an open concern or one still within its period: nothing is deleted early."""
+
+    def is_due(locked: Concern) -> bool:
+        due = concerns_due_for_deletion(
+            organisation=locked.organisation, today=timezone.localdate()
         )
-        with retention_deletion():
-            concern.delete()
-        transaction.on_commit(lambda: _delete_files(files))
+        return due.filter(pk=locked.pk).exists()
 
-
-def _delete_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        default_storage.delete(name)
+    delete_for_retention(
+        Concern.objects.select_related("organisation", "school"),
+        pk=concern.pk,
+        by=by,
+        is_due=is_due,
+        refusal=f"{concern.reference} is open or still within its retention period.",
+        action="safeguarding.concern.deleted_for_retention",
+        clauses=("A.2.3",),
+        fact=_fact,
+        files=lambda locked: [e.file.name for e in locked.evidence.exclude(file="")],
+    )
 
 
 def concerns_due(organisation: Organisation, today: date) -> list[DueForDeletion]:
