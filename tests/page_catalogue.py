@@ -110,9 +110,16 @@ def _blocked_item() -> Any:
 
 
 def _escalated_item() -> Any:
-    from socialguard.moderation.models import ReviewItem
+    """What went to the safeguarding leads (safeguarding owns it since issue 12)."""
+    from socialguard.safeguarding.models import Escalation
 
-    return _first(ReviewItem, escalated_at__isnull=False)
+    return _first(Escalation)
+
+
+def _lead_role() -> Any:
+    from socialguard.accounts.models import RoleAssignment
+
+    return _first(RoleAssignment, role__in=("dsl", "deputy_dsl"))
 
 
 def _concern() -> Any:
@@ -174,6 +181,11 @@ PAGES: dict[str, list[tuple[str, Kwargs]]] = {
         (u, _NONE) for u in ("head", "dsl", "comms", "teacher", "governor", "pupil")
     ],
     "accounts:login": [("", _NONE)],
+    "accounts:password_reset": [("", _NONE)],
+    "accounts:password_reset_sent": [("", _NONE)],
+    "accounts:password_reset_complete": [("", _NONE)],
+    "accounts:password_reset_confirm": [("", lambda: {"uidb64": "MQ", "token": "not-a-token"})],
+    "accounts:role_confirm": [("head", lambda: {"pk": _lead_role().pk})],
     "policy:current": [("", _NONE), ("teacher", _NONE)],
     "policy:for_organisation": [("", lambda: {"slug": "roselands-stafford"})],
     "policy:acknowledgements": [("head", _NONE)],
