@@ -8,7 +8,22 @@ from typing import Any
 
 from django.urls import URLPattern
 
+from socialguard.accounts.models import Role
 from socialguard.api.api import api
+from socialguard.core.access import (
+    EVERYONE,
+    LINE_MANAGER,
+    PUBLIC,
+    SITE_ADMINISTRATOR,
+    SITE_MODERATOR,
+    SITE_OWNER,
+    SITE_VETTER,
+    STAFF,
+    UNAUTHENTICATED,
+    Access,
+    access_rule,
+    declare,
+)
 
 
 def _open(pattern: URLPattern) -> URLPattern:
@@ -24,5 +39,41 @@ def _open(pattern: URLPattern) -> URLPattern:
     return pattern
 
 
+# Who may call each endpoint, by operation name; an endpoint missing here fails the access
+# matrix (tests/test_access_matrix.py). The API refuses with 403 or, for an object the caller
+# may not know of, 404; anonymous callers get 401.
+MODERATION = {SITE_MODERATOR, SITE_ADMINISTRATOR, SITE_OWNER, SITE_VETTER}
+ACCESS: dict[str, Access] = {
+    "openapi-json": declare(anonymous=PUBLIC, allow={EVERYONE}),
+    "api-root": declare(anonymous=404, allow={EVERYONE}, ok=404),  # no docs page is served
+    "sites_register": declare(anonymous=UNAUTHENTICATED, allow={STAFF}),
+    "site_propose": declare(anonymous=UNAUTHENTICATED, allow={STAFF}),
+    "site_get": declare(anonymous=UNAUTHENTICATED, allow={STAFF}, refused=404, objects="site"),
+    "site_submit": declare(
+        anonymous=UNAUTHENTICATED,
+        may={SITE_OWNER},
+        refused=(403, 404),
+        action=True,
+        objects="site",
+    ),
+    "approvals_waiting": declare(anonymous=UNAUTHENTICATED, allow={EVERYONE}),
+    "approval_decide_endpoint": declare(
+        anonymous=UNAUTHENTICATED,
+        may={LINE_MANAGER, Role.COMMS_MANAGER, Role.HEAD_TEACHER},
+        refused=(403, 404),
+        action=True,
+        objects="approval",
+    ),
+    "review_items": declare(anonymous=UNAUTHENTICATED, allow={EVERYONE}),
+    "review_item_act": declare(
+        anonymous=UNAUTHENTICATED,
+        may=MODERATION,
+        refused=(403, 404),
+        action=True,
+        objects="review_item",
+    ),
+}
+
 patterns, app_name, namespace = api.urls
 urlpatterns = [_open(p) for p in patterns if isinstance(p, URLPattern)]
+access_rule(urlpatterns, lambda pattern: ACCESS.get(pattern.name or ""))

@@ -2,7 +2,6 @@ from django.urls import path
 
 from socialguard.accounts.models import Role
 from socialguard.core.access import (
-    EVERYONE,
     SITE_ADMINISTRATOR,
     SITE_MODERATOR,
     SITE_OWNER,
@@ -22,7 +21,8 @@ urlpatterns = [
     access(
         path("bulk/", views.bulk, name="bulk"),
         may={SITE_MODERATOR, SITE_ADMINISTRATOR, SITE_OWNER, SITE_VETTER},
-        refused=(403, 404),
+        refused=302,
+        note="A refusal comes back as a message on the queue.",
         action=True,
     ),
     access(
@@ -43,13 +43,17 @@ urlpatterns = [
         path("<int:pk>/act/", views.act, name="act"),
         objects="review_item",
         may={SITE_MODERATOR, SITE_ADMINISTRATOR, SITE_OWNER, SITE_VETTER},
-        refused=(403, 404),
+        refused=302,
+        other_org=302,
+        note="A refusal comes back as a message on the page before (post, redirect, get).",
         action=True,
     ),
     access(
         path("<int:pk>/reveal/", reveal_views.reveal, name="reveal"),
         objects="review_item",
-        allow={EVERYONE},
+        may={SITE_MODERATOR, SITE_ADMINISTRATOR, SITE_OWNER, SITE_VETTER},
+        refused=404,
+        action=True,
     ),
     # The leads' pages for escalated items belong to safeguarding; their addresses stay here.
     access(
@@ -63,7 +67,7 @@ urlpatterns = [
             safeguarding_views.escalation_detail,
             name="safeguarding_item",
         ),
-        objects="safeguarding_item",
+        objects="escalation",
         allow={Role.DSL, Role.DEPUTY_DSL},
         refused=404,
     ),
