@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from socialguard.core.access import access_rule, admin_access
+
 admin.site.site_header = "socialguard administration"
 admin.site.site_title = "socialguard"
+
+# admin.site.urls builds new patterns on every read: take them once, so the declarations stick.
+ADMIN_URLS = admin.site.urls
 
 urlpatterns = [
     path("", include("socialguard.core.urls")),
@@ -18,8 +23,11 @@ urlpatterns = [
     path("cases/", include("socialguard.cases.urls")),
     path("reports/", include("socialguard.reports.urls")),
     path("api/", include(("socialguard.api.urls", "ninja"), namespace="api-1")),
-    path("admin/", admin.site.urls),
+    path("admin/", ADMIN_URLS),
 ]
+
+# The admin's URLs are generated; one rule declares who may open each kind (core.access).
+access_rule(ADMIN_URLS[0], admin_access)
 
 handler403 = "socialguard.core.views.error_403"
 handler404 = "socialguard.core.views.error_404"
