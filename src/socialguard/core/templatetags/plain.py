@@ -116,3 +116,12 @@ def audit_areas() -> list[tuple[str, str]]:
     """(prefix, words) for the audit trail's "Kind of change" filter, by words."""
     areas = labels.registered("audit_area")
     return sorted(((f"{code}.", name) for code, name in areas.items()), key=lambda a: a[1])
+
+
+@register.filter
+def segments_text(segments: object) -> str:
+    """The text a moderator sees (masked words as '[a phone number]'), for the edit box: editing
+    must not show what the mask hides."""
+    return (
+        "".join(str(getattr(s, "text", "")) for s in segments) if isinstance(segments, list) else ""
+    )
