@@ -5,10 +5,11 @@ pages. Sessions authenticate it (with CSRF on writes). Errors share one shape:
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from socialguard.accounts.selectors import staff_members_of
@@ -16,14 +17,14 @@ from socialguard.approvals import selectors as approval_selectors
 from socialguard.approvals.services import approval_decide
 from socialguard.community.rendering import highlighted
 from socialguard.core.errors import ApplicationError, ErrorCode
-from socialguard.core.http import signed_in_user
+from socialguard.core.http import MAX_ID, signed_in_user
 from socialguard.moderation import selectors as moderation_selectors
 from socialguard.moderation.models import ReviewItem
 from socialguard.moderation.permissions import actions_for, can_see, reviewer_for
 from socialguard.moderation.services import review_perform
 from socialguard.sites import selectors as site_selectors
 from socialguard.sites import services as site_services
-from socialguard.sites.models import Site, SiteRole
+from socialguard.sites.models import Audience, Site, SiteRole
 
 api = NinjaAPI(title="socialguard", version="1", auth=django_auth, docs_url=None)
 STATUS = {
@@ -45,6 +46,43 @@ def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     return api.create_response(request, body, status=404)
 
 
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """Input that does not match the schema: 422, in the one error shape, every problem listed."""
+    first = error.errors[0] if error.errors else {}
+    where = ".".join(str(part) for part in first.get("loc", ()) if part not in ("body", "payload"))
+    message = f"Check {where or 'the request'}: {first.get('msg', 'it is not valid')}."
+    body = {"code": "invalid", "message": message, "detail": error.errors}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    body = {"code": "unauthenticated", "message": "Sign in first.", "detail": None}
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    body = {"code": "invalid", "message": str(error), "detail": None}
+    return api.create_response(request, body, status=error.status_code)
+
+
+class ErrorOut(Schema):
+    """The one error shape of the whole API."""
+
+    code: str
+    message: str
+    detail: Any = None
+
+
+# Every operation documents every error it can answer with, in the one shape.
+ERRORS: dict[int, type[Schema]] = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422)}
+# Ids are 64-bit on every database we run on: a larger number names nothing (and SQLite raises).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
 class SiteOut(Schema):
     id: int
     name: str
@@ -64,23 +102,23 @@ class SiteOut(Schema):
 
 
 class ProposalIn(Schema):
-    name: str
-    department: str = ""
+    name: str = Field(min_length=1, max_length=160)
+    department: str = Field("", max_length=120)
     purpose: str = ""
     aims: str = ""
     proposed_content: str = ""
-    audience: list[str] = []
-    contributors: list[str] = []
-    host: str = "school"
-    host_name: str = ""
-    host_min_age: int | None = None
+    audience: list[Audience] = []
+    contributors: list[Audience] = []
+    host: Site.Host = Site.Host.SCHOOL
+    host_name: str = Field("", max_length=120)
+    host_min_age: int | None = Field(None, ge=0, le=120)
     go_live_on: date | None = None
     closure_on: date | None = None
     consent_plan: str = ""
     security_measures: str = ""
     home_office_checklist_reviewed: bool = False
-    administrator_ids: list[int] = []
-    moderator_ids: list[int] = []
+    administrator_ids: list[Id] = []
+    moderator_ids: list[Id] = []
 
 
 class ApprovalOut(Schema):
@@ -93,10 +131,10 @@ class ApprovalOut(Schema):
 
 
 class DecisionIn(Schema):
-    decision: str
+    decision: str = Field(max_length=40)
     comment: str = ""
-    signature_method: str = "typed_name"
-    signature: str
+    signature_method: str = Field("typed_name", max_length=40)
+    signature: str = Field(max_length=200)
 
 
 def _site_out(site: Site) -> dict[str, Any]:
@@ -141,7 +179,9 @@ def _require(request: HttpRequest, perm: str) -> None:
         raise ApplicationError("You do not have access to this.", code=ErrorCode.FORBIDDEN)
 
 
-@api.get("/sites", response=list[SiteOut], summary="The register of official sites")
+@api.get(
+    "/sites", response={200: list[SiteOut], **ERRORS}, summary="The register of official sites"
+)
 def sites_register(request: HttpRequest, status: str = "", host: str = "") -> list[dict[str, Any]]:
     _require(request, "sites.view_register")
     return [
@@ -150,15 +190,17 @@ def sites_register(request: HttpRequest, status: str = "", host: str = "") -> li
     ]
 
 
-@api.get("/sites/{site_id}", response=SiteOut)
-def site_get(request: HttpRequest, site_id: int) -> dict[str, Any]:
+@api.get("/sites/{site_id}", response={200: SiteOut, **ERRORS})
+def site_get(request: HttpRequest, site_id: PathId) -> dict[str, Any]:
     site = site_selectors.access_site(user=request.user, pk=site_id)
     if site is None:
         raise Http404("No such site.")
     return _site_out(site)
 
 
-@api.post("/sites", response={201: SiteOut}, summary="Save an Appendix B proposal as a draft")
+@api.post(
+    "/sites", response={201: SiteOut, **ERRORS}, summary="Save an Appendix B proposal as a draft"
+)
 def site_propose(request: HttpRequest, payload: ProposalIn) -> tuple[int, dict[str, Any]]:
     _require(request, "sites.propose")
     user = signed_in_user(request)
@@ -178,8 +220,12 @@ def site_propose(request: HttpRequest, payload: ProposalIn) -> tuple[int, dict[s
     return 201, _site_out(site)
 
 
-@api.post("/sites/{site_id}/submit", response=ApprovalOut, summary="Submit for the three sign-offs")
-def site_submit(request: HttpRequest, site_id: int) -> dict[str, Any]:
+@api.post(
+    "/sites/{site_id}/submit",
+    response={200: ApprovalOut, **ERRORS},
+    summary="Submit for the three sign-offs",
+)
+def site_submit(request: HttpRequest, site_id: PathId) -> dict[str, Any]:
     site = site_selectors.access_site(user=request.user, pk=site_id)
     if site is None:
         raise Http404("No such site.")
@@ -187,15 +233,17 @@ def site_submit(request: HttpRequest, site_id: int) -> dict[str, Any]:
 
 
 @api.get(
-    "/approvals/waiting", response=list[ApprovalOut], summary="Requests waiting for my sign-off"
+    "/approvals/waiting",
+    response={200: list[ApprovalOut], **ERRORS},
+    summary="Requests waiting for my sign-off",
 )
 def approvals_waiting(request: HttpRequest) -> list[dict[str, Any]]:
     return [_approval_out(r) for r in approval_selectors.approval_requests_awaiting(request.user)]
 
 
-@api.post("/approvals/{request_id}/decide", response=ApprovalOut)
+@api.post("/approvals/{request_id}/decide", response={200: ApprovalOut, **ERRORS})
 def approval_decide_endpoint(
-    request: HttpRequest, request_id: int, payload: DecisionIn
+    request: HttpRequest, request_id: PathId, payload: DecisionIn
 ) -> dict[str, Any]:
     approval = approval_selectors.access_approval_request(user=request.user, pk=request_id)
     if approval is None:
@@ -239,8 +287,8 @@ class ReviewItemOut(Schema):
 
 
 class ReviewActionIn(Schema):
-    action: str
-    version: int
+    action: str = Field(max_length=40)
+    version: int = Field(ge=0, le=MAX_ID)
     reason: str = ""
     basis: str = ""
     body: str = ""
@@ -293,11 +341,14 @@ def _item_out(item: ReviewItem, actions: list[str]) -> dict[str, Any]:
 
 @api.get(
     "/review-items",
-    response=list[ReviewItemOut],
+    response={200: list[ReviewItemOut], **ERRORS},
     summary="The review queue: open items of the sites I moderate or vet, most urgent first",
 )
 def review_items(
-    request: HttpRequest, site_id: int | None = None, type: str = "", limit: int = 50
+    request: HttpRequest,
+    site_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    type: str = "",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[dict[str, Any]]:
     reviewer = reviewer_for(request.user)
     items = moderation_selectors.review_queue(reviewer=reviewer, site_id=site_id, type=type)
@@ -308,10 +359,12 @@ def review_items(
 
 @api.post(
     "/review-items/{item_id}/actions",
-    response=ReviewItemOut,
+    response={200: ReviewItemOut, **ERRORS},
     summary="Decide an item (send the version you read: a stale one gets 409)",
 )
-def review_item_act(request: HttpRequest, item_id: int, payload: ReviewActionIn) -> dict[str, Any]:
+def review_item_act(
+    request: HttpRequest, item_id: PathId, payload: ReviewActionIn
+) -> dict[str, Any]:
     reviewer = reviewer_for(request.user)
     found = ReviewItem.objects.select_related("membership").filter(pk=item_id).first()
     if found is None or not can_see(found, reviewer):

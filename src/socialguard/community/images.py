@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -72,10 +73,18 @@ def image_clean(raw: bytes) -> CleanImage:
             f"{MAX_BYTES // 1048576} MB."
         )
     try:
-        probe = PILImage.open(io.BytesIO(raw))
+        with warnings.catch_warnings():
+            # A header that claims more pixels than Pillow's limit is a decompression bomb
+            # whether Pillow warns or refuses: both are a plain "too large" for the member.
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            probe = PILImage.open(io.BytesIO(raw))
         kind = probe.format or ""
         width, height = probe.size
         probe.verify()  # structural check without decoding the pixels
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as error:
+        raise ApplicationError(
+            "The image is too large: it claims more pixels than socialguard accepts."
+        ) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ApplicationError("That file is not an image socialguard can read.") from error
     if kind not in ALLOWED_FORMATS:

@@ -29,5 +29,6 @@ urlpatterns = [
 # The admin's URLs are generated; one rule declares who may open each kind (core.access).
 access_rule(ADMIN_URLS[0], admin_access)
 
+handler400 = "socialguard.core.views.error_400"
 handler403 = "socialguard.core.views.error_403"
 handler404 = "socialguard.core.views.error_404"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from socialguard.accounts.models import School
 from socialguard.core.csv_safe import SafeWriter
-from socialguard.core.http import signed_in_user
+from socialguard.core.http import query_id, signed_in_user
 from socialguard.reports.charts import bar_chart
 from socialguard.reports.selectors import (
     MEASURE_BY_KEY,
@@ -50,7 +50,7 @@ def governance(request: HttpRequest) -> HttpResponse:
         errors.append("'From' must come before 'To'.")
         since, until = default_period(today)
     schools = School.objects.filter(organisation=user.organisation).order_by("name")
-    school = schools.filter(pk=request.GET.get("school") or 0).first()
+    school = schools.filter(pk=query_id(request, "school") or 0).first()
     report = governance_report(
         organisation=user.organisation, since=since, until=until, school=school
     )

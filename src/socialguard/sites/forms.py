@@ -6,11 +6,12 @@ from django import forms
 
 from socialguard.accounts.models import User
 from socialguard.accounts.selectors import staff_members_of
+from socialguard.core.forms import IdsChoiceField
 from socialguard.sites.models import Audience, Site, SiteDocument
 from socialguard.sites.services import PROPOSAL_FIELDS
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+class PeopleChoiceField(IdsChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.get_full_name()}{' – ' + obj.position if obj.position else ''}"
 

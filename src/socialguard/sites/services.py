@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Field
 
 from socialguard.accounts.models import User
 from socialguard.approvals.models import ApprovalRequest, ApprovalStep
@@ -13,7 +15,7 @@ from socialguard.approvals.workflows import Kind
 from socialguard.audit.services import audit_record
 from socialguard.core.errors import ApplicationError, ErrorCode
 from socialguard.sites.checks import site_proposal_problems
-from socialguard.sites.models import Site, SiteDocument, SiteRole
+from socialguard.sites.models import Audience, Site, SiteDocument, SiteRole
 
 EDITABLE = {Site.Status.DRAFT, Site.Status.CHANGES_REQUESTED}
 PROPOSAL_FIELDS = (
@@ -42,6 +44,31 @@ PROPOSAL_FIELDS = (
     "uses_school_logo",
     "stricter_mode",
 )
+
+
+def _proposal_check(data: dict[str, Any]) -> None:
+    """Every caller (page form, API, import) is held to the model's own rules: choices, lengths
+    and ranges, and the audience tick-boxes, so that bad data is refused, never saved."""
+    problems: dict[str, list[str]] = {}
+    for name in PROPOSAL_FIELDS:
+        if name not in data or name in ("school", "vetter"):  # objects the caller looked up
+            continue
+        field = Site._meta.get_field(name)
+        assert isinstance(field, Field)
+        try:
+            field.clean(data[name], None)
+        except ValidationError as error:
+            problems[name] = list(error.messages)
+    for name in ("audience", "contributors"):
+        chosen = data.get(name, [])
+        if not isinstance(chosen, list) or not set(map(str, chosen)) <= set(Audience.values):
+            problems[name] = [f"Choose from: {', '.join(Audience.values)}."]
+    if problems:
+        name, messages = next(iter(problems.items()))
+        label = str(getattr(Site._meta.get_field(name), "verbose_name", name))
+        raise ApplicationError(
+            f"Check the proposal: {label}: {messages[0]}", code=ErrorCode.INVALID, detail=problems
+        )
 
 
 def _set_roles(site: Site, role: str, people: list[User]) -> None:
@@ -75,6 +102,7 @@ def site_proposal_save(
             f"This proposal is {site.get_status_display().lower()}; it can no longer be changed.",
             code=ErrorCode.CONFLICT,
         )
+    _proposal_check(data)
     creating = site.pk is None
     for field in PROPOSAL_FIELDS:
         if field in data:
