@@ -75,3 +75,14 @@ def test_behind_a_tls_proxy_the_forwarded_proto_is_trusted(tmp_path) -> None:  #
     result = _python("-c", SHOW, SOCIALGUARD_VAR=str(tmp_path), BEHIND_TLS_PROXY="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("('HTTP_X_FORWARDED_PROTO', 'https')")
+
+
+def test_the_health_check_is_not_redirected(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    probe = (
+        "import django; django.setup(); from django.test import Client; "
+        "c = Client(); print(c.get('/healthz').status_code, c.get('/policy/').status_code)"
+    )
+    result = _python("-c", probe, SOCIALGUARD_VAR=str(tmp_path), ALLOWED_HOSTS="testserver")
+    assert result.returncode == 0, result.stderr
+    health, policy = result.stdout.split()
+    assert policy == "301" and health != "301"
