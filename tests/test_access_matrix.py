@@ -38,8 +38,11 @@ pytestmark = pytest.mark.django_db
 # Objects of the own organisation tried per pattern (spread over the table), and of the other.
 OWN_OBJECTS = 2
 OTHER_OBJECTS = 1
-# The admin's pages answer every kind of object alike: one of each organisation is enough.
+# The admin's pages answer every kind of object alike: one of each organisation is enough; and
+# everyone without the admin is sent to its sign-in page alike: the organisation's
+# administrator and a few of the most trusted others (and anonymous) stand for them there.
 ADMIN_OWN_OBJECTS = 1
+ADMIN_CALLERS = frozenset({"admin", "head", "dsl", "itlead", "teacher", "governor", "pupil"})
 SERVER_ERROR = 500
 
 # Rows the matrix found leaking in areas other helpers own: the expectation above is the
@@ -489,7 +492,11 @@ def _check_row(world: World, row: Row) -> list[str]:
     api = row.route.startswith("api/")
     found: list[str] = []
     callers: list[tuple[str, Person | None]] = [("anonymous", None)]
-    callers += [(p.name, p) for p in world.people]
+    callers += [
+        (p.name, p)
+        for p in world.people
+        if not row.route.startswith("admin/") or p.name in ADMIN_CALLERS
+    ]
     for url, which in _urls(world, row, declared):
         world.urls.add(url)
         for who, person in callers:

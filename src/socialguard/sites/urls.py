@@ -1,5 +1,6 @@
 from django.urls import path
 
+from socialguard.accounts.models import Role
 from socialguard.core.access import SITE_ADMINISTRATOR, SITE_OWNER, STAFF, access
 from socialguard.sites import views
 
@@ -57,7 +58,7 @@ urlpatterns = [
     access(
         path("<int:pk>/close/", views.site_close, name="close"),
         objects="site",
-        may={SITE_OWNER, SITE_ADMINISTRATOR},
+        may={SITE_OWNER, Role.HEAD_TEACHER},
         refused=(302, 403, 404),  # a refusal comes back as a message on the site's page
         action=True,
     ),
