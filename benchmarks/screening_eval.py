@@ -1,30 +1,46 @@
-"""Precision, recall and F1 per policy family for the full screening engine.
+"""How well the whole screening engine (rules, fast and contextual stages) does, on words nobody
+on the project wrote and on the project's own frozen hold-out. One table per run.
 
-    .venv/bin/python benchmarks/screening_eval.py [--data ../shared/data]
+    .venv/bin/python benchmarks/screening_eval.py [--data ../shared/data] [--json OUT.json]
 
-1. The school-style sets written for this project (src/socialguard/screening/tests/data/):
-   school_style.jsonl (development) and school_style_holdout.jsonl (never tuned on). A row
-   counts as found for a family when a finding of that family is
-   present. Benign rows (no family) measure false flags: any finding at all on them.
-2. The public held-out splits (never trained on), through the whole engine: a message counts as
-   flagged as abusive when the engine finds extreme offence, insult or tone.
+1. Public held-out splits, never trained on (see screening/training/datasets.py): OLID test
+   (offensive or not, macro-F1), HateXplain test (hate or offensive vs normal, macro-F1),
+   Davidson 20 % (hate-class F1), ToxiGen 20 % (implicit hate F1). A message counts as flagged
+   when the engine finds hate, an insult or abusive tone that it does not clear in context.
+2. Eval-only sets, never trained on: C-SSRS Reddit users (a user is flagged when any of their
+   posts reads as self-harm or suicidal thoughts: recall of Ideation, Behavior and Attempt users,
+   flag rate of Supportive ones) and Formspring (bullying F1: flagged when any finding of harm).
+3. The project's school-style sets: hold-out v2 (written before tuning, frozen: recall per head,
+   false flags on benign posts, correct routing), hold-out v1 and the development set (per
+   policy family, as before).
+Messages from the public sets are screened as contributions by the public (so the contextual
+stage reads them, as it would on a site).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import csv
 import json
+import re
 import sys
+import time
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from socialguard.screening import Context, Roster, Screener
+from socialguard.screening.base import Verdict
 from socialguard.screening.families import FAMILIES, FAMILY_OF
+from socialguard.screening.training.datasets import load as load_public
 from socialguard.screening.training.evaluate import prf
 
+csv.field_size_limit(sys.maxsize)
+DATA = ROOT / "src/socialguard/screening/tests/data"
 ROSTER = Roster.from_dict(
     {
         "organisation": "Roselands & Stafford Federation",
@@ -40,82 +56,228 @@ ROSTER = Roster.from_dict(
         "staff": [{"first": "James", "last": "Carter", "position": "Year 4 Teacher"}],
     }
 )
-ABUSE = {"extreme_offence", "insult", "tone"}
+HEAD_CATEGORIES = {
+    "hate": {"extreme_offence"},
+    "threat": {"threat"},
+    "harassment": {"insult"},
+    "profanity": {"tone", "abuse_reported"},
+    "sexual": {"sexual_content"},
+    "self_harm": {"self_harm"},
+    "abuse_disclosure": {"disclosure_abuse", "disclosure_neglect"},
+    "bullying": {"bullying"},
+    "grooming": {
+        "grooming",
+        "grooming_secrecy",
+        "grooming_images",
+        "grooming_flattery_gifts",
+        "grooming_private_channel",
+        "grooming_location",
+        "grooming_meeting",
+    },
+    "radicalisation": {"radicalisation"},
+}
+ABUSE = {"extreme_offence", "threat", "insult", "tone", "abuse_reported"}
+HARM_FAMILIES = {"extreme_offence", "insult", "tone", "safeguarding", "sexual"}
+ROUTES = {"dsl", "police_ceop"}
 
 
-def school_style(screener: Screener, name: str) -> dict[str, dict[str, float]]:
-    rows = [
-        json.loads(line) for line in (ROOT / "src/socialguard/screening/tests/data" / name).open()
-    ]
-    pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    benign_flags, benign, misses = 0, 0, []
-    for row in rows:
-        context = Context(audience=row["audience"], author_role=row["author_role"], roster=ROSTER)
-        verdict = screener.screen(row["text"], context)
-        found = {FAMILY_OF.get(f.category) for f in verdict.findings}
-        for family in FAMILIES:
-            if family in row["families"] or (not row["families"] and family in found):
-                pairs[family].append((int(family in row["families"]), int(family in found)))
-            if family in row["families"] and family not in found:
-                misses.append(f"  missed {family}: {row['text']}")
-        if not row["families"]:
-            benign += 1
-            benign_flags += int(bool(verdict.findings))
-            if verdict.findings:
-                misses.append(f"  false flag {sorted(found)}: {row['text']}")
-    report = {family: prf(p) for family, p in pairs.items()}
-    report["benign_false_flag_rate"] = {"rate": round(benign_flags / benign, 3), "n": benign}
-    positives = [p for family, ps in pairs.items() for p in ps if p[0]]
-    report["all_families"] = prf(positives)
-    print("\n".join(misses), file=sys.stderr)
-    return report
+def live(verdict: Verdict) -> set[str]:
+    """Categories of the findings that count: not those the contextual stage cleared."""
+    return {f.category for f in verdict.findings if f.severity != "info"}
+
+
+def screen(screener: Screener, texts: list[str], context: Context) -> list[Verdict]:
+    out: list[Verdict] = []
+    for start in range(0, len(texts), 256):
+        chunk = texts[start : start + 256]
+        out += screener.screen_each(chunk, [context] * len(chunk))
+    return out
+
+
+def macro(pairs: list[tuple[int, int]]) -> dict[str, float]:
+    pos = prf(pairs)
+    neg = prf([(1 - g, 1 - p) for g, p in pairs])
+    return pos | {"macro_f1": round((pos["f1"] + neg["f1"]) / 2, 3)}
 
 
 def public(screener: Screener, data: Path) -> dict[str, dict[str, float]]:
-    from socialguard.screening.training.train import _davidson, _hatexplain, _olid
-
-    sets = {
-        "davidson_20pct": _davidson(data)[1],
-        "olid_test": _olid(data)[1],
-        "hatexplain_test": _hatexplain(data / "hatexplain" / "test_processed_shivam0109.csv"),
-    }
+    _, held = load_public(data)
+    context = Context(author_role="public", roster=ROSTER)
     report = {}
-    for name, rows in sets.items():
-        pairs = []
-        for text, labels in rows:
-            verdict = screener.screen(text)
-            flagged = any(FAMILY_OF.get(f.category) in ABUSE for f in verdict.findings)
-            pairs.append((labels["offensive"], int(flagged)))
-        report[f"{name} (offensive)"] = prf(pairs)
+    for name, rows in held.items():
+        verdicts = screen(screener, [r.text for r in rows], context)
+        if "profanity" in rows[0].labels:
+            pairs = [
+                (r.labels["profanity"], int(bool(live(v) & ABUSE)))
+                for r, v in zip(rows, verdicts, strict=True)
+            ]
+            report[f"{name}: offensive"] = macro(pairs)
+        if "hate" in rows[0].labels:
+            pairs = [
+                (r.labels["hate"], int("extreme_offence" in live(v)))
+                for r, v in zip(rows, verdicts, strict=True)
+            ]
+            report[f"{name}: hate"] = macro(pairs)
     return report
+
+
+def _posts(raw: str) -> list[str]:
+    try:
+        posts = ast.literal_eval(raw)
+        if isinstance(posts, list):
+            return [str(p) for p in posts]
+    except (ValueError, SyntaxError):
+        pass
+    return [p for p in re.split(r"',\s*'|\",\s*\"", raw.strip("[]'\"")) if p.strip()]
+
+
+def _chunks(post: str, words: int = 80) -> Iterable[str]:
+    tokens = post.split()
+    for start in range(0, max(len(tokens), 1), words):
+        yield " ".join(tokens[start : start + words])
+
+
+def cssrs(screener: Screener, data: Path) -> dict[str, dict[str, float]]:
+    path = data / "eval-only" / "suicide_cssrs" / "500_Reddit_users_posts_labels.csv"
+    users = list(csv.DictReader(path.open(encoding="utf-8")))
+    texts, owner = [], []
+    for index, user in enumerate(users):
+        for post in _posts(user["Post"]):
+            for chunk in _chunks(post):
+                texts.append(chunk)
+                owner.append(index)
+    verdicts = screen(screener, texts, Context(author_role="public"))
+    flagged = [False] * len(users)
+    for index, verdict in zip(owner, verdicts, strict=True):
+        flagged[index] |= "self_harm" in live(verdict) or "dsl" in verdict.escalate
+    report = {}
+    for label in ("Ideation", "Behavior", "Attempt", "Indicator", "Supportive"):
+        members = [flagged[i] for i, u in enumerate(users) if u["Label"] == label]
+        report[label] = {"flagged": round(sum(members) / len(members), 3), "n": len(members)}
+    at_risk = [
+        flagged[i] for i, u in enumerate(users) if u["Label"] in ("Ideation", "Behavior", "Attempt")
+    ]
+    report["Ideation+Behavior+Attempt"] = {
+        "flagged": round(sum(at_risk) / len(at_risk), 3),
+        "n": len(at_risk),
+    }
+    report["_messages"] = {"flagged": 0.0, "n": len(texts)}
+    return report
+
+
+def formspring(screener: Screener, data: Path) -> dict[str, float]:
+    path = data / "eval-only" / "cyberbullying" / "formspring_data.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
+    texts = [
+        re.sub(r"<br>|&#039;|&quot;", " ", row["post"]).replace("Q:", " ").replace("A:", " ")
+        for row in rows
+    ]
+    gold = [
+        int(sum(row[f"ans{i}"].strip().lower() == "yes" for i in (1, 2, 3)) >= 2) for row in rows
+    ]
+    verdicts = screen(screener, texts, Context(author_role="public"))
+    pairs = [
+        (g, int(any(FAMILY_OF.get(c) in HARM_FAMILIES for c in live(v))))
+        for g, v in zip(gold, verdicts, strict=True)
+    ]
+    return prf(pairs)
+
+
+def holdout_v2(screener: Screener) -> dict[str, object]:
+    rows = [json.loads(line) for line in (DATA / "school_holdout_v2.jsonl").open() if line.strip()]
+    found: dict[str, list[int]] = defaultdict(list)
+    misses, benign_flags, benign, routed_ok, dsl_pairs = [], 0, 0, 0, []
+    for row in rows:
+        context = Context(audience=row["audience"], author_role=row["author_role"], roster=ROSTER)
+        verdict = screener.screen(row["text"], context)
+        cats = live(verdict)
+        for head in row["heads"]:
+            hit = bool(cats & HEAD_CATEGORIES[head])
+            found[head].append(int(hit))
+            if not hit:
+                misses.append(f"  missed {head} ({sorted(cats)}): {row['text']}")
+        if not row["heads"]:
+            benign += 1
+            flagged = verdict.action != "allow"
+            benign_flags += int(flagged)
+            if flagged:
+                misses.append(f"  false flag {sorted(cats)}: {row['text']}")
+        expected = set(row["routing"]) & ROUTES
+        got = set(verdict.escalate) & ROUTES
+        routed_ok += int(expected == got)
+        dsl_pairs.append((int("dsl" in expected), int("dsl" in got)))
+        if expected != got:
+            misses.append(f"  routing {sorted(got)} not {sorted(expected)}: {row['text']}")
+    print("\n".join(misses), file=sys.stderr)
+    report: dict[str, object] = {
+        head: {"recall": round(sum(v) / len(v), 3), "n": len(v)}
+        for head, v in sorted(found.items())
+    }
+    positives = [x for v in found.values() for x in v]
+    report["all heads"] = {"recall": round(sum(positives) / len(positives), 3), "n": len(positives)}
+    report["benign false flags"] = {"rate": round(benign_flags / benign, 3), "n": benign}
+    report["routing exactly right"] = {"rate": round(routed_ok / len(rows), 3), "n": len(rows)}
+    report["reaches the DSL when it should"] = prf(dsl_pairs)
+    return report
+
+
+def school_style(screener: Screener, name: str) -> dict[str, dict[str, float]]:
+    rows = [json.loads(line) for line in (DATA / name).open()]
+    pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    benign_flags, benign = 0, 0
+    for row in rows:
+        context = Context(audience=row["audience"], author_role=row["author_role"], roster=ROSTER)
+        verdict = screener.screen(row["text"], context)
+        found = {FAMILY_OF.get(c) for c in live(verdict)}
+        for family in FAMILIES:
+            if family in row["families"] or (not row["families"] and family in found):
+                pairs[family].append((int(family in row["families"]), int(family in found)))
+        if not row["families"]:
+            benign += 1
+            benign_flags += int(verdict.action != "allow")
+    report = {family: prf(p) for family, p in pairs.items()}
+    positives = [p for ps in pairs.values() for p in ps if p[0]]
+    report["all families"] = prf(positives)
+    report["benign false flags"] = {"rate": round(benign_flags / benign, 3), "n": benign}
+    return report
+
+
+def show(section: str, rows: dict[str, object]) -> None:
+    print(f"\n== {section}")
+    for name, m in rows.items():
+        assert isinstance(m, dict)
+        cells = "  ".join(f"{k} {v}" for k, v in m.items())
+        print(f"  {name:42} {cells}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--skip-eval-only", action="store_true")
     args = parser.parse_args()
+    started = time.perf_counter()
     screener = Screener.default()
-    # The development set was used to write the rules; the hold-out set was written afterwards
-    # and never tuned against: its figures are the honest ones.
-    results = {
-        "school_style (development set)": school_style(screener, "school_style.jsonl"),
-        "school_style_holdout (written after, never tuned on)": school_style(
-            screener, "school_style_holdout.jsonl"
+    print(f"semantic stage: {'on' if screener.semantic else 'OFF (model files missing)'}")
+    results: dict[str, object] = {
+        "school hold-out v2 (frozen before tuning)": holdout_v2(screener),
+        "school hold-out v1 (families)": school_style(screener, "school_style_holdout.jsonl"),
+        "school development set (families; rules written beside it)": school_style(
+            screener, "school_style.jsonl"
         ),
     }
     if args.data.exists():
-        results["public_held_out"] = public(screener, args.data)
+        results["public held-out (never trained on)"] = public(screener, args.data)
+        if not args.skip_eval_only:
+            results["C-SSRS Reddit users (eval only): share flagged"] = cssrs(screener, args.data)
+            results["Formspring (eval only): bullying"] = {
+                "any harm": formspring(screener, args.data)
+            }
     for section, rows in results.items():
-        print(f"\n== {section}")
-        print(f"{'family':38} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}")
-        for name, m in rows.items():
-            if "rate" in m:
-                print(f"{name:38} false flags on benign posts: {m['rate']:.1%} of {m['n']}")
-            else:
-                print(
-                    f"{name:38} {m['precision']:9.3f} {m['recall']:7.3f} "
-                    f"{m['f1']:6.3f} {m['support']:8}"
-                )
+        show(section, rows)  # type: ignore[arg-type]
+    print(f"\n({time.perf_counter() - started:.0f} s)")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

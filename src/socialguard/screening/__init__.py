@@ -6,7 +6,15 @@
 Pure Python (no Django): detectors in ``detectors/`` (one per file), the engine in ``engine.py``.
 """
 
-from socialguard.screening.base import Context, Finding, HouseRule, Person, Roster, Verdict
+from socialguard.screening.base import (
+    Context,
+    Example,
+    Finding,
+    HouseRule,
+    Person,
+    Roster,
+    Verdict,
+)
 from socialguard.screening.engine import Screener
 
-__all__ = ["Context", "Finding", "HouseRule", "Person", "Roster", "Screener", "Verdict"]
+__all__ = ["Context", "Example", "Finding", "HouseRule", "Person", "Roster", "Screener", "Verdict"]

@@ -26,14 +26,38 @@ class Finding:
     start: int
     end: int
     explanation: str
-    escalate: frozenset[str] = frozenset()
-    redact: bool = False  # personal data: masked in the text moderators see
-    blocks: bool = False  # A.5.6 extreme offence, illegal content, a House Rule 'block'
+
+    # What follows from a finding is the category registry's to say (screening/categories.py),
+    # never the detector's: one place decides routing, blocking and masking.
+    @property
+    def escalate(self) -> frozenset[str]:
+        from socialguard.screening.categories import category
+
+        return category(self.category).routing
+
+    @property
+    def blocks(self) -> bool:
+        from socialguard.screening.categories import category
+
+        return category(self.category).blocks
+
+    @property
+    def redact(self) -> bool:
+        from socialguard.screening.categories import category
+
+        return category(self.category).redact
+
+    @property
+    def label(self) -> str:
+        from socialguard.screening.categories import label
+
+        return label(self.category)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "detector": self.detector,
             "category": self.category,
+            "label": self.label,
             "clauses": list(self.clauses),
             "severity": self.severity,
             "score": round(self.score, 3),
@@ -96,12 +120,25 @@ class HouseRule:
     rule_id: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A sentence the safeguarding lead added: messages that mean the same are flagged, in any
+    words (nearest-example matching on the contextual encoder)."""
+
+    text: str
+    category: str = "safeguarding_example"
+    example_id: str = ""
+
+
 @dataclass(frozen=True)
 class Context:
     audience: str = "official_site"
     author_role: str = "staff"
     roster: Roster = field(default_factory=Roster)
     house_rules: tuple[HouseRule, ...] = ()
+    # The organisation's safeguarding phrase library (local slang, code words): rules as data.
+    safeguarding_phrases: tuple[HouseRule, ...] = ()
+    safeguarding_examples: tuple[Example, ...] = ()
 
     def __post_init__(self) -> None:
         if self.audience not in AUDIENCES:
@@ -116,6 +153,7 @@ class Verdict:
     escalate: frozenset[str]
     findings: tuple[Finding, ...]
     redacted: str
+    stages: tuple[str, ...] = ("rules",)  # which stages read the message: rules, fast, contextual
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -123,6 +161,7 @@ class Verdict:
             "escalate": sorted(self.escalate),
             "findings": [f.to_dict() for f in self.findings],
             "redacted": self.redacted,
+            "stages": list(self.stages),
         }
 
     @property

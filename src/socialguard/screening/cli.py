@@ -38,14 +38,18 @@ def _roster(path: str | None) -> Roster:
 
 
 def _readable(verdict: Verdict, text: str) -> str:
+    from socialguard.screening.categories import ROUTE_LABELS
+
     lines = [f"Action: {verdict.action.upper()}"]
     if verdict.escalate:
-        lines.append(f"Escalate to: {', '.join(sorted(verdict.escalate))}")
+        routes = ", ".join(f"{ROUTE_LABELS[r]} ({r})" for r in sorted(verdict.escalate))
+        lines.append(f"Goes at once to: {routes}")
     for f in verdict.findings:
         lines.append(
-            f"- [{f.severity}] {f.category} ({', '.join(f.clauses)}) "
+            f"- [{f.severity}] {f.label} [{f.category}] ({', '.join(f.clauses)}) "
             f"'{text[f.start : f.end]}' at {f.start}-{f.end}: {f.explanation}"
         )
+    lines.append(f"Read by: {', '.join(verdict.stages)}")
     if not verdict.findings:
         lines.append("No concerns found.")
     lines.append(f"Redacted: {verdict.redacted}")

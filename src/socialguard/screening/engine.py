@@ -1,5 +1,6 @@
-"""The Screener: runs every detector on the normalised text, then alone merges duplicates,
-decides the action and escalations, and masks personal data for moderators."""
+"""The Screener: runs every rule detector on the normalised text, then the semantic stage, and
+alone merges duplicates, decides the action and reads routing from the category registry
+(``categories.py``), and masks personal data for moderators."""
 
 from __future__ import annotations
 
@@ -14,17 +15,11 @@ from socialguard.screening.base import (
     Finding,
     Verdict,
 )
-from socialguard.screening.detectors.model import ClassifierDetector
+from socialguard.screening.categories import category as registry_entry
+from socialguard.screening.categories import routing_for
 from socialguard.screening.normalise import normalise
 from socialguard.screening.registry import build_detectors
 
-# Categories whose finding also sends the item to a person at once.
-ESCALATIONS = {
-    "extreme_offence": frozenset({"dsl"}),
-    "threat": frozenset({"dsl"}),
-    "media_enquiry": frozenset({"head_teacher"}),
-}
-MODEL_CATEGORIES = {"hate_model", "insult_model", "tone_model"}
 REDACTION_LABELS = {
     "phone": "[phone]",
     "email": "[email]",
@@ -41,40 +36,46 @@ REDACTION_LABELS = {
 
 
 class Screener:
-    def __init__(self, detectors: Sequence[Detector]) -> None:
+    def __init__(self, detectors: Sequence[Detector], semantic: Detector | None = None) -> None:
         self.detectors = list(detectors)
+        self.semantic = semantic
 
     @classmethod
     def default(cls) -> Screener:
         return _default()
 
     def screen(self, text: str, context: Context | None = None) -> Verdict:
-        context = context or Context()
-        normalised = normalise(text)
-        findings = [f for d in self.detectors for f in d.detect(normalised, context)]
-        return self._decide(text, _merge(findings))
+        return self.screen_each([text], [context or Context()])[0]
 
     def screen_many(self, texts: Sequence[str], context: Context | None = None) -> list[Verdict]:
-        """Like ``screen`` for each text; the classifier scores the whole batch in one go."""
+        """Like ``screen`` for each text; the semantic stage embeds the whole batch at once."""
         context = context or Context()
+        return self.screen_each(texts, [context] * len(texts))
+
+    def screen_each(self, texts: Sequence[str], contexts: Sequence[Context]) -> list[Verdict]:
         normalised = [normalise(text) for text in texts]
-        model = next((d for d in self.detectors if isinstance(d, ClassifierDetector)), None)
-        others = [d for d in self.detectors if d is not model]
-        scores = model.model.scores_many([n.folded.text for n in normalised]) if model else []
-        verdicts = []
-        for index, (text, norm) in enumerate(zip(texts, normalised, strict=True)):
-            findings = [f for d in others for f in d.detect(norm, context)]
-            if model is not None:
-                findings += model.from_scores(scores[index], end=len(text))
-            verdicts.append(self._decide(text, _merge(findings)))
-        return verdicts
+        rules = [
+            [f for d in self.detectors for f in d.detect(norm, ctx)]
+            for norm, ctx in zip(normalised, contexts, strict=True)
+        ]
+        if self.semantic is None:
+            return [
+                self._decide(t, _merge(r), ("rules",)) for t, r in zip(texts, rules, strict=True)
+            ]
+        from socialguard.screening.detectors.semantic import SemanticDetector
+
+        assert isinstance(self.semantic, SemanticDetector)
+        assessments = self.semantic.assess(normalised, contexts, rules)
+        return [
+            self._decide(text, _merge(a.rules + a.findings), a.stages)
+            for text, a in zip(texts, assessments, strict=True)
+        ]
 
     @staticmethod
-    def _decide(text: str, findings: list[Finding]) -> Verdict:
-        escalate: set[str] = set()
-        for finding in findings:
-            escalate |= finding.escalate | ESCALATIONS.get(finding.category, frozenset())
-        if any(f.blocks for f in findings):
+    def _decide(text: str, findings: list[Finding], stages: tuple[str, ...]) -> Verdict:
+        # Routing is the registry's alone: a category routes wherever it is found.
+        escalate = routing_for([f.category for f in findings])
+        if any(registry_entry(f.category).blocks for f in findings):
             action: Action = "block"
         elif any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK["low"] for f in findings):
             action = "review"
@@ -82,22 +83,17 @@ class Screener:
             action = "allow"
         return Verdict(
             action=action,
-            escalate=frozenset(escalate),
+            escalate=escalate,
             findings=tuple(findings),
             redacted=_redact(text, findings),
+            stages=stages,
         )
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:
-    """One finding per category and span; the model speaks only where no rule already has."""
-    ruled_clauses = {c for f in findings if f.category not in MODEL_CATEGORIES for c in f.clauses}
-    reported = any(f.category == "abuse_reported" for f in findings)
+    """One finding per category and span (the most confident)."""
     kept: list[Finding] = []
     for finding in sorted(findings, key=lambda f: (-f.score, f.start)):
-        if finding.category in MODEL_CATEGORIES and (
-            reported or set(finding.clauses) & ruled_clauses
-        ):
-            continue
         if any(
             k.category == finding.category and k.start < finding.end and finding.start < k.end
             for k in kept
@@ -111,7 +107,7 @@ def _redact(text: str, findings: list[Finding]) -> str:
     spans = sorted(
         (f.start, f.end, REDACTION_LABELS.get(f.category, "[removed]"))
         for f in findings
-        if f.redact
+        if f.redact and f.start < f.end and f.detector != "semantic"  # a span, not the whole
     )
     out, cursor = [], 0
     for start, end, label in spans:
@@ -126,4 +122,8 @@ def _redact(text: str, findings: list[Finding]) -> str:
 
 @lru_cache(maxsize=1)
 def _default() -> Screener:
-    return Screener(build_detectors())
+    from socialguard.screening.detectors.semantic import SemanticDetector
+    from socialguard.screening.semantic import SemanticModel
+
+    semantic = SemanticDetector() if SemanticModel.available() else None
+    return Screener(build_detectors(), semantic)

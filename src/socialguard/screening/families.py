@@ -1,51 +1,15 @@
-"""Finding categories grouped into the policy families the evaluation reports on."""
+"""Finding categories grouped into the policy families the evaluation reports on: read from the
+category registry, so a new category is counted where it belongs without a second list."""
 
 from __future__ import annotations
 
-FAMILIES: dict[str, frozenset[str]] = {
-    "contact": frozenset(
-        {
-            "phone",
-            "email",
-            "postcode",
-            "address",
-            "date_of_birth",
-            "nhs_number",
-            "ni_number",
-            "upn",
-            "social_handle",
-        }
-    ),
-    "pupil": frozenset({"pupil_full_name", "pupil_first_name"}),
-    "confidential": frozenset(
-        {
-            "confidential_special_needs",
-            "confidential_family",
-            "confidential_records",
-            "confidential_in_confidence",
-            "confidential_negotiation",
-            "confidential_political",
-        }
-    ),
-    "extreme_offence": frozenset({"extreme_offence", "threat", "hate_model"}),
-    "insult": frozenset({"insult", "insult_model"}),
-    "tone": frozenset({"tone", "tone_model", "abuse_reported"}),
-    "safeguarding": frozenset(
-        {
-            "disclosure_abuse",
-            "disclosure_neglect",
-            "self_harm",
-            "bullying",
-            "grooming_secrecy",
-            "grooming_images",
-            "grooming_flattery_gifts",
-            "grooming_private_channel",
-            "grooming_location",
-            "grooming_meeting",
-            "radicalisation",
-        }
-    ),
-    "conduct": frozenset({"personal_opinion", "political", "commitment", "media_enquiry"}),
-    "personal": frozenset({"names_employer", "identifies_as_employee", "school_email", "brand"}),
-}
+from collections import defaultdict
+
+from socialguard.screening.categories import CATEGORIES
+
+_grouped: dict[str, set[str]] = defaultdict(set)
+for _code, _entry in CATEGORIES.items():
+    if _entry.family not in ("house_rules", "other"):
+        _grouped[_entry.family].add(_code)
+FAMILIES: dict[str, frozenset[str]] = {f: frozenset(c) for f, c in _grouped.items()}
 FAMILY_OF = {category: family for family, categories in FAMILIES.items() for category in categories}

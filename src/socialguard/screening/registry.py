@@ -1,4 +1,5 @@
-"""Which detectors run, chosen by name (Presidio's registry idea)."""
+"""Which rule detectors run, chosen by name (Presidio's registry idea). The semantic stage is
+the engine's own second look (``detectors/semantic.py``), not one of these."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from socialguard.screening.detectors.conduct import ConductDetector
 from socialguard.screening.detectors.confidential import ConfidentialDetector
 from socialguard.screening.detectors.contact import ContactDetector
 from socialguard.screening.detectors.house_rules import HouseRulesDetector
-from socialguard.screening.detectors.model import ClassifierDetector
 from socialguard.screening.detectors.personal import PersonalWebspaceDetector
+from socialguard.screening.detectors.phrases import SafeguardingPhraseDetector
 from socialguard.screening.detectors.pupils import PupilNameDetector
 from socialguard.screening.detectors.safeguarding import SafeguardingDetector
 
@@ -24,7 +25,7 @@ DETECTORS: dict[str, type[Detector]] = {
         ConductDetector,
         PersonalWebspaceDetector,
         HouseRulesDetector,
-        ClassifierDetector,
+        SafeguardingPhraseDetector,
     )
 }
 

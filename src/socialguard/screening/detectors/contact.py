@@ -119,7 +119,6 @@ class ContactDetector(Detector):
                     end=end,
                     explanation=explanation,
                     severity=severity,
-                    redact=True,
                 )
             )
 

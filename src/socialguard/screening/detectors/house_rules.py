@@ -26,7 +26,7 @@ def _pattern(rule: HouseRule) -> str:
 
 
 @lru_cache(maxsize=256)
-def _compile(rules: tuple[HouseRule, ...]) -> list[tuple[HouseRule, Any]]:
+def compile_rules(rules: tuple[HouseRule, ...]) -> list[tuple[HouseRule, Any]]:
     compiled = []
     for rule in rules:
         try:
@@ -45,7 +45,7 @@ class HouseRulesDetector(Detector):
             return []
         view = text.folded
         found: list[Finding] = []
-        for rule, pattern in _compile(tuple(context.house_rules)):
+        for rule, pattern in compile_rules(tuple(context.house_rules)):
             for match in pattern.finditer(view.text):
                 start, end = view.span(match.start(), match.end())
                 found.append(
@@ -55,8 +55,6 @@ class HouseRulesDetector(Detector):
                         end=end,
                         severity="high" if rule.action == "block" else "low",
                         score=1.0,
-                        blocks=rule.action == "block",
-                        redact=rule.action == "censor",
                         explanation=f"Watched word in the site's House Rules{' (' + rule.rule_id + ')' if rule.rule_id else ''}: {rule.action}.",
                     )
                 )

@@ -112,7 +112,6 @@ class PupilNameDetector(Detector):
                         severity="high",
                         score=0.95,
                         clauses=clauses,
-                        redact=True,
                         explanation="A pupil's full name: pupils must not be identifiable.",
                     )
                 )
@@ -129,7 +128,6 @@ class PupilNameDetector(Detector):
                         start=start,
                         end=end,
                         clauses=clauses,
-                        redact=True,
                         severity="medium" if near_year else "low",
                         score=0.7 if near_year else 0.4,
                         explanation="A pupil's first name with their class or year: together they identify the child."

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from socialguard.screening.classifier import TextClassifier
 from socialguard.screening.cli import main
 
 
@@ -38,18 +37,6 @@ def test_readable_verdict_with_roster(tmp_path: Path, capsys) -> None:
     )
 
 
-def test_model_labels_and_sanity() -> None:
-    model = TextClassifier.default()
-    assert model.labels == ("hate", "offensive", "targeted")
-    benign = model.scores("Well done Year 6 on your SATs, what a brilliant effort")
-    assert all(score < 0.5 for score in benign.values())
-    assert model.scores("you are a stupid fucking idiot")["offensive"] > 0.9
-    batched = model.scores_many(["you idiot", "well done", ""])
-    single = [model.scores("you idiot"), model.scores("well done"), model.scores("")]
-    for many, one in zip(batched, single, strict=True):
-        assert many == pytest.approx(one, abs=1e-6)
-
-
 def test_engine_loads_without_network_or_django(monkeypatch: pytest.MonkeyPatch) -> None:
     code = (
         "import socket, sys\n"
@@ -59,6 +46,7 @@ def test_engine_loads_without_network_or_django(monkeypatch: pytest.MonkeyPatch)
         "v = Screener.default().screen('I will kill you')\n"
         "assert v.action == 'block'\n"
         "assert 'django' not in sys.modules, 'the engine imported Django'\n"
+        "assert 'torch' not in sys.modules and 'sklearn' not in sys.modules\n"
     )
     command = [sys.executable, "-c", code]
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)  # noqa: S603

@@ -235,7 +235,7 @@ def test_spans_point_into_the_original_text() -> None:
 
 def test_verdict_json_shape() -> None:
     data = SCREENER.screen("ring 07700 900123", Context()).to_dict()
-    assert set(data) == {"action", "escalate", "findings", "redacted"}
+    assert set(data) == {"action", "escalate", "findings", "redacted", "stages"}
     assert set(data["findings"][0]) == {
         "detector",
         "category",

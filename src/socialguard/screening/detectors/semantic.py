@@ -1,0 +1,170 @@
+"""Meaning, not phrasing (A.2.3, A.5.6, 5.5, A.4.5): the semantic heads over the pretrained
+encoder (``screening/semantic.py``), and the safeguarding lead's example sentences.
+
+It is the engine's second look at a message, after the rules:
+- the fast stage scores every message; the contextual stage reads pupils' and the public's
+  contributions, anything the fast stage is unsure of (its gate), and anything a rule flagged in
+  a category the heads understand;
+- a head at or above its ``flag`` threshold is a finding, whatever the words were;
+- a rule's safeguarding or abuse finding whose head reads far below every true example
+  (``clear``) is kept for the record but no longer routes or blocks: "never share your address
+  or send photos to strangers" is an e-safety lesson, not grooming;
+- a message close in meaning to an example the DSL added is flagged as theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from socialguard.screening.base import Context, Detector, Finding
+from socialguard.screening.categories import category as registry_entry
+from socialguard.screening.normalise import NormalisedText
+from socialguard.screening.semantic import SemanticModel, semantic_text
+
+HEAD_CATEGORY = {
+    "hate": "extreme_offence",
+    "threat": "threat",
+    "harassment": "insult",
+    "profanity": "tone",
+    "sexual": "sexual_content",
+    "self_harm": "self_harm",
+    "abuse_disclosure": "disclosure_abuse",
+    "bullying": "bullying",
+    "grooming": "grooming",
+    "radicalisation": "radicalisation",
+}
+# Rule categories whose finding the contextual stage may judge a false alarm. Slurs and the
+# lead's own phrases are never second-guessed.
+RULE_HEAD = {
+    "threat": "threat",
+    "insult": "harassment",
+    "self_harm": "self_harm",
+    "disclosure_abuse": "abuse_disclosure",
+    "disclosure_neglect": "abuse_disclosure",
+    "bullying": "bullying",
+    "grooming_secrecy": "grooming",
+    "grooming_images": "grooming",
+    "grooming_flattery_gifts": "grooming",
+    "grooming_private_channel": "grooming",
+    "grooming_location": "grooming",
+    "grooming_meeting": "grooming",
+    "radicalisation": "radicalisation",
+}
+CONTEXTUAL_ROLES = frozenset({"pupil", "member", "parent", "public", "family", "external"})
+CLEARED = "context_cleared"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    findings: list[Finding]  # the semantic stage's own
+    rules: list[Finding]  # the rules' findings after the contextual check
+    stages: tuple[str, ...]
+
+
+class SemanticDetector(Detector):
+    name = "semantic"
+    clauses = ("A.2.3", "A.5.6")
+
+    def __init__(self, model: SemanticModel | None = None) -> None:
+        self.model = model or SemanticModel.default()
+
+    def detect(self, text: NormalisedText, context: Context) -> list[Finding]:
+        return self.assess([text], [context], [[]])[0].findings
+
+    def assess(
+        self,
+        texts: Sequence[NormalisedText],
+        contexts: Sequence[Context],
+        rule_findings: Sequence[list[Finding]],
+    ) -> list[Assessment]:
+        words = [semantic_text(t.plain.text) for t in texts]
+        fast = self.model.fast_scores(words)
+        wanted = [
+            index
+            for index, (ctx, rules) in enumerate(zip(contexts, rule_findings, strict=True))
+            if ctx.author_role in CONTEXTUAL_ROLES
+            or ctx.safeguarding_examples
+            or self.model.gated(fast[index])
+            or any(f.category in RULE_HEAD for f in rules)
+        ]
+        vectors = self.model.context_vectors([words[i] for i in wanted])
+        scores = self.model.context_scores(vectors) if wanted else None
+        row_of = {index: row for row, index in enumerate(wanted)}
+        out = []
+        for index, (text, ctx, rules) in enumerate(
+            zip(texts, contexts, rule_findings, strict=True)
+        ):
+            if index not in row_of or scores is None:
+                out.append(Assessment([], list(rules), ("rules", "fast")))
+                continue
+            row = row_of[index]
+            found = self._flags(scores[row], end=len(text.original))
+            found += self._examples(vectors[row], ctx, end=len(text.original))
+            checked = [self._check(f, scores[row]) for f in rules]
+            out.append(Assessment(found, checked, ("rules", "fast", "contextual")))
+        return out
+
+    def _flags(self, scores: np.ndarray, *, end: int) -> list[Finding]:
+        flag = self.model.thresholds.flag
+        found = []
+        for name, score in zip(self.model.names, scores.tolist(), strict=True):
+            if score < flag[name]:
+                continue
+            entry = registry_entry(HEAD_CATEGORY[name])
+            found.append(
+                self.finding(
+                    category=entry.code,
+                    start=0,
+                    end=end,
+                    severity=entry.severity,
+                    score=score,
+                    clauses=entry.clauses,
+                    explanation=f"The meaning reads as {entry.label.lower()} "
+                    f"({score:.0%} by the meaning model, whatever the words); "
+                    "a person must check it.",
+                )
+            )
+        return found
+
+    def _examples(self, vector: np.ndarray, context: Context, *, end: int) -> list[Finding]:
+        if not context.safeguarding_examples:
+            return []
+        examples = context.safeguarding_examples
+        similarity = self.model.example_vectors(tuple(e.text for e in examples)) @ vector
+        best = int(np.argmax(similarity))
+        if similarity[best] < self.model.example_threshold:
+            return []
+        example = examples[best]
+        entry = registry_entry(example.category)
+        quoted = example.text if len(example.text) <= 80 else example.text[:77] + "..."
+        return [
+            self.finding(
+                category="safeguarding_example" if entry.code == "unknown" else entry.code,
+                start=0,
+                end=end,
+                severity="high",
+                score=float(similarity[best]),
+                clauses=("A.2.3",),
+                explanation=f"Close to an example the safeguarding lead added: '{quoted}' "
+                f"(similarity {similarity[best]:.2f}).",
+            )
+        ]
+
+    def _check(self, finding: Finding, scores: np.ndarray) -> Finding:
+        head = RULE_HEAD.get(finding.category)
+        if head is None:
+            return finding
+        score = float(scores[self.model.names.index(head)])
+        if score >= self.model.thresholds.clear[head]:
+            return finding
+        return replace(
+            finding,
+            category=CLEARED,
+            severity="info",
+            explanation=f"{finding.explanation} Read in context, this does not look like "
+            f"{registry_entry(finding.category).label.lower()} ({score:.0%}); kept for the "
+            "record only.",
+        )

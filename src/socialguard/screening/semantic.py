@@ -1,0 +1,192 @@
+"""The semantic layer: what a message *means*, from a pretrained sentence encoder, offline.
+
+Two stages, both built from all-MiniLM-L6-v2 by ``training/encoders.py`` (``make train``):
+
+  fast stage        a static distillation (model2vec, 256 dimensions, int8): a message is the
+                    mean of its tokens' vectors. Numpy only, tens of thousands of messages a
+                    second. Every message gets it.
+  contextual stage  the transformer itself (ONNX, int8), where word order matters: negation
+                    ("I don't hate..."), quotes, questions, disclosures. It runs for pupils' and
+                    the public's contributions and wherever the fast stage is in its grey band.
+
+Each stage has one logistic head per category (``training/semantic.py`` trains them and writes
+``heads.npz``; the thresholds and the aim each was chosen for are in ``metrics.json``). The
+models load once per process; at run time only numpy, tokenizers and onnxruntime are needed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from socialguard.screening.normalise import LEET
+
+MODELS = Path(__file__).resolve().parent / "models"
+MAX_TOKENS = 128  # a post longer than this is judged on its first 128 word pieces
+_MIXED = re.compile(r"\b(?=[a-z0-9@$]*[a-z])(?=[a-z0-9@$]*[0-9@$])[a-z0-9@$]{3,}\b")
+_SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z][ .*_-]){2,}[a-z](?![a-z0-9])")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+
+
+def semantic_text(plain: str) -> str:
+    """The words a person meant, for the encoders: letters spaced out joined ("k i l l"), leet
+    undone only inside words that mix letters and digits ("k1ll" but not "Year 4"), runs of a
+    letter cut to two ("sooooo")."""
+    text = _SPACED.sub(lambda m: m.group()[::2], plain)
+    text = _MIXED.sub(lambda m: "".join(LEET.get(c, c) for c in m.group()), text)
+    return _REPEATS.sub(r"\1\1", text)
+
+
+def _normalise_rows(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return vectors / norms
+
+
+class StaticEncoder:
+    """model2vec-style static embeddings: mean of token vectors, unit length."""
+
+    def __init__(self, path: Path) -> None:
+        from tokenizers import Tokenizer
+
+        with np.load(path, allow_pickle=False) as data:
+            self.vectors = data["vectors"].astype(np.float32) * data["scales"][:, None]
+            spec = json.loads(bytes(data["tokenizer"]).decode())
+        spec["truncation"] = None
+        spec["padding"] = None
+        self.tokenizer = Tokenizer.from_str(json.dumps(spec))
+        self.unk = self.tokenizer.token_to_id("[UNK]")
+        self.dims = self.vectors.shape[1]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dims), dtype=np.float32)
+        for row, encoding in enumerate(
+            self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        ):
+            ids = [i for i in encoding.ids[:512] if i != self.unk]
+            if ids:
+                out[row] = self.vectors[ids].mean(axis=0)
+        return _normalise_rows(out)
+
+
+class ContextualEncoder:
+    """The transformer, mean-pooled over its tokens, unit length (as sentence-transformers)."""
+
+    def __init__(self, model: Path, tokenizer: Path, *, threads: int = 1) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(tokenizer))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding()
+
+    def encode(self, texts: Sequence[str], *, batch: int = 32) -> np.ndarray:
+        parts = []
+        for start in range(0, len(texts), batch):
+            encodings = self.tokenizer.encode_batch(list(texts[start : start + batch]))
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            hidden = self.session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": ids * 0}
+            )[0]
+            pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+            parts.append(pooled.astype(np.float32))
+        if not parts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return _normalise_rows(np.concatenate(parts))
+
+
+@dataclass(frozen=True)
+class Heads:
+    """One logistic regression per head over an encoder's vectors."""
+
+    names: tuple[str, ...]
+    weights: np.ndarray  # heads x dims
+    biases: np.ndarray  # heads
+
+    def scores(self, vectors: np.ndarray) -> np.ndarray:
+        logits = vectors @ self.weights.T + self.biases
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    gate: dict[str, float]  # fast stage: at or above, the contextual stage decides
+    flag: dict[str, float]  # contextual stage: at or above, a finding
+    clear: dict[str, float]  # contextual stage: below, a rule's finding is judged a false alarm
+
+
+class SemanticModel:
+    def __init__(self, directory: Path = MODELS) -> None:
+        with np.load(directory / "heads.npz", allow_pickle=False) as data:
+            names = tuple(str(n) for n in data["names"])
+            self.fast_heads = Heads(names, data["fast_w"].astype(np.float32), data["fast_b"])
+            self.context_heads = Heads(names, data["ctx_w"].astype(np.float32), data["ctx_b"])
+            self.thresholds = Thresholds(
+                gate=dict(zip(names, data["gate"].tolist(), strict=True)),
+                flag=dict(zip(names, data["flag"].tolist(), strict=True)),
+                clear=dict(zip(names, data["clear"].tolist(), strict=True)),
+            )
+            self.example_threshold = float(data["example_threshold"])
+        self.names = names
+        self.fast = StaticEncoder(directory / "static.npz")
+        self.contextual = ContextualEncoder(
+            directory / "encoder-int8.onnx", directory / "encoder-tokenizer.json"
+        )
+
+    @classmethod
+    def default(cls) -> SemanticModel:
+        return _default()
+
+    @staticmethod
+    def available(directory: Path = MODELS) -> bool:
+        needed = ("heads.npz", "static.npz", "encoder-int8.onnx", "encoder-tokenizer.json")
+        return all((directory / name).exists() for name in needed)
+
+    def fast_scores(self, texts: Sequence[str]) -> np.ndarray:
+        return self.fast_heads.scores(self.fast.encode(texts))
+
+    def context_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        return self.contextual.encode(texts)
+
+    def context_scores(self, vectors: np.ndarray) -> np.ndarray:
+        return self.context_heads.scores(vectors)
+
+    def gated(self, fast_row: np.ndarray) -> bool:
+        """Whether the fast stage is unsure enough, for any head, to ask the contextual stage."""
+        gate = self.thresholds.gate
+        return any(score >= gate[name] for name, score in zip(self.names, fast_row, strict=True))
+
+    def example_vectors(self, texts: tuple[str, ...]) -> np.ndarray:
+        return _example_vectors(self, texts)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "heads": list(self.names),
+            "gate": self.thresholds.gate,
+            "flag": self.thresholds.flag,
+            "clear": self.thresholds.clear,
+        }
+
+
+@lru_cache(maxsize=64)
+def _example_vectors(model: SemanticModel, texts: tuple[str, ...]) -> np.ndarray:
+    """The DSL's example sentences, embedded once per set (they change rarely)."""
+    return model.contextual.encode([semantic_text(t.lower()) for t in texts])
+
+
+@lru_cache(maxsize=1)
+def _default() -> SemanticModel:
+    return SemanticModel()

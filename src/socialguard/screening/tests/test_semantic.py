@@ -1,0 +1,119 @@
+"""The semantic stage: meaning, in words no rule contains; and the one routing decision."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from socialguard.screening import Context, Example, HouseRule, Screener
+from socialguard.screening.categories import CATEGORIES, routing_for
+from socialguard.screening.semantic import MODELS, SemanticModel, semantic_text
+
+SCREENER = Screener.default()
+PUPIL = Context(author_role="pupil")
+STAFF = Context(author_role="staff")
+
+
+def test_the_shipped_models_load_and_the_engine_uses_them() -> None:
+    assert SemanticModel.available()
+    assert SCREENER.semantic is not None
+
+
+def test_shipped_model_files_stay_within_40_mb() -> None:
+    total = sum(p.stat().st_size for p in MODELS.iterdir() if p.is_file())
+    assert total <= 40 * 1024 * 1024, f"{total / 1e6:.1f} MB"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i don't want to be alive anymore, nobody would even notice",
+        "honestly my family would be better off if i wasnt around any more",
+        "ive been cutting my arms again and i cant stop",
+    ],
+)
+def test_a_pupil_writing_about_ending_their_life_goes_to_the_dsl(text: str) -> None:
+    verdict = SCREENER.screen(text, PUPIL)
+    assert "dsl" in verdict.escalate, verdict.findings
+    assert "contextual" in verdict.stages
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Remember our e-safety rule: don't give your home address or photos to people you meet "
+        "online.",
+        "In PSHE we talked about what to do if an online friend asks you to keep secrets.",
+        "My grandad died last year and I still miss him, so we planted a tree for him.",
+        "The whole of Year 5 can't wait for the pantomime trip next week!",
+        "Our relay team absolutely destroyed the competition at the county finals.",
+    ],
+)
+def test_ordinary_school_posts_go_to_nobody(text: str) -> None:
+    verdict = SCREENER.screen(text, PUPIL)
+    assert not verdict.escalate, verdict.findings
+    assert verdict.action != "block"
+
+
+def test_negation_changes_the_meaning() -> None:
+    hateful = SCREENER.screen("muslims are disgusting and should get out of this country", PUPIL)
+    negated = SCREENER.screen(
+        "I don't think muslims are disgusting, that is a horrible thing to say", PUPIL
+    )
+    assert "extreme_offence" in {f.category for f in hateful.findings}
+    assert "extreme_offence" not in {f.category for f in negated.findings if f.severity != "info"}
+
+
+def test_a_paraphrase_of_the_dsls_example_is_flagged_and_quotes_it() -> None:
+    example = "my mum's friend gives me money so i won't tell anyone what he does"
+    context = Context(author_role="pupil", safeguarding_examples=(Example(text=example),))
+    verdict = SCREENER.screen(
+        "he pays me cash to keep quiet about what happens at his house", context
+    )
+    matched = [f for f in verdict.findings if f.category == "safeguarding_example"]
+    assert matched and "dsl" in verdict.escalate
+    assert example in matched[0].explanation
+    unrelated = SCREENER.screen("we made pancakes for pancake day in class", context)
+    assert not [f for f in unrelated.findings if f.category == "safeguarding_example"]
+
+
+def test_the_dsls_phrase_library_reaches_the_leads() -> None:
+    context = Context(safeguarding_phrases=(HouseRule(pattern="chicken shop man"),))
+    verdict = SCREENER.screen("going to see the Chicken Shop Man after school again", context)
+    assert "safeguarding_phrase" in {f.category for f in verdict.findings}
+    assert "dsl" in verdict.escalate
+
+
+def test_routing_is_read_from_the_registry_alone() -> None:
+    verdict = SCREENER.screen("meet me at the park alone and dont tell your mum", PUPIL)
+    assert verdict.escalate == routing_for([f.category for f in verdict.findings])
+    assert "police_ceop" in verdict.escalate
+
+
+def test_every_category_a_detector_can_emit_is_in_the_registry() -> None:
+    detectors = Path(__file__).resolve().parents[1] / "detectors"
+    emitted: set[str] = set()
+    for path in detectors.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        emitted |= set(re.findall(r'category="([a-z_]+)"', source))
+        emitted |= set(
+            re.findall(r'^\s+\(\s*"([a-z_]+)",\s*"(?:critical|high|medium|low)"', source, re.M)
+        )
+    from socialguard.screening.detectors.semantic import HEAD_CATEGORY
+
+    emitted |= set(HEAD_CATEGORY.values())
+    assert emitted, "the scan found nothing: the test would pass vacuously"
+    assert emitted <= set(CATEGORIES), sorted(emitted - set(CATEGORIES))
+
+
+def test_semantic_text_undoes_evasion_but_keeps_year_groups() -> None:
+    assert semantic_text("i w4nt to k1ll mys3lf") == "i want to kill myself"
+    assert semantic_text("k i l l yourself") == "kill yourself"
+    assert semantic_text("year 4 trip on 12 may") == "year 4 trip on 12 may"
+
+
+def test_the_verdict_says_which_stages_read_it() -> None:
+    assert SCREENER.screen("PE kits on Tuesday please.", STAFF).stages == ("rules", "fast")
+    assert "contextual" in SCREENER.screen("PE kits on Tuesday please.", PUPIL).stages
