@@ -89,7 +89,9 @@ def plain_text(text: str) -> str:
     text = _WATCHED.sub(lambda m: f"(House Rule {m.group(1)})", text)
     text = _BASIS.sub(lambda m: basis_label(m.group(0)), text)
     known = labels.registered("category")
-    return _CODE.sub(lambda m: known.get(m.group(0), m.group(0)), text)
+    text = _CODE.sub(lambda m: known.get(m.group(0), m.group(0)), text)
+    # "A (A.5.6); A (A.5.6)": one finding per kind is enough to say why.
+    return "; ".join(dict.fromkeys(part.strip() for part in text.split("; ")))
 
 
 @register.filter
