@@ -1,7 +1,9 @@
 """Personal webspace pre-flight (audience 'personal'): a staff member checks a post before
 publishing it on their own accounts. Naming the employer or its schools (6.1), school e-mail
 addresses used for personal purposes (6.10), school logos or brand (6.12). Pupils and work
-information (6.8) are found by the pupil and confidential detectors, which cite 6.8 here."""
+information (6.8) are found by the pupil and confidential detectors, which cite 6.8 here. The
+phrases live in ``rules/personal.json``; the employer's names and e-mail domains come from the
+roster."""
 
 from __future__ import annotations
 
@@ -10,9 +12,7 @@ from functools import lru_cache
 
 from socialguard.screening.base import Context, Detector, Finding
 from socialguard.screening.normalise import NormalisedText
-
-WORK = r"\b(?:i (?:work|teach) (?:at|for|in)|(?:teacher|ta|teaching assistant|head|governor|caretaker) at|my school|our school|my class|my pupils|my kids at school)\b"
-BRAND = r"\b(?:school (?:logo|badge|crest|uniform|jumper|lanyard)|federation logo|council logo|in (?:my|our) uniform)\b"
+from socialguard.screening.rules import ruleset
 
 
 @lru_cache(maxsize=32)
@@ -68,14 +68,6 @@ class PersonalWebspaceDetector(Detector):
                     "6.1",
                     "Names your employer or its schools: keep personal and professional separate.",
                 )
-        for match in re.finditer(WORK, view.text):
-            add(
-                "identifies_as_employee",
-                match,
-                "6.1",
-                "Identifies you as working for the school.",
-                "low",
-            )
         for domain in roster.email_domains:
             for match in re.finditer(rf"[\w.+-]+@(?:[\w-]+\.)*{re.escape(domain)}\b", view.text):
                 add(
@@ -85,11 +77,8 @@ class PersonalWebspaceDetector(Detector):
                     "A school e-mail address used for personal social media.",
                     "high",
                 )
-        for match in re.finditer(BRAND, view.text):
-            add(
-                "brand",
-                match,
-                "6.12",
-                "School logos, uniform or brand must not appear on personal webspace (6.9, 6.12).",
-            )
+        for rule in ruleset(self.name).matching(view.text):
+            for match_start, match_end in rule.spans(view.text):
+                start, end = view.span(match_start, match_end)
+                found.append(rule.finding(self, start=start, end=end))
         return found
