@@ -16,6 +16,7 @@ from socialguard.community.services import (
     contribution_submit,
     membership_request,
 )
+from socialguard.lexicon.services import watched_word_add
 from socialguard.moderation.models import ReviewItem
 from socialguard.moderation.services import review_perform
 from socialguard.sites.models import Site
@@ -46,13 +47,10 @@ def _item(contribution: Contribution) -> ReviewItem:
 def load_demo_community(organisation: Organisation, people: dict[str, User]) -> None:
     site = Site.objects.get(organisation=organisation, name="Year 4 Learning Blog")
     CommunitySettings.objects.update_or_create(
-        site=site,
-        defaults={
-            "pupil_names": CommunitySettings.PupilNames.PSEUDONYM,
-            "watched_words": [{"pattern": "fortnite", "action": "review"}],
-        },
+        site=site, defaults={"pupil_names": CommunitySettings.PupilNames.PSEUDONYM}
     )
     admin, moderator = people["linemanager"], people["comms"]
+    watched_word_add(site=site, by=admin, pattern="fortnite", action="review")
 
     for username in ("pupil", "pupil2", "pupil3"):
         membership_request(site=site, by=people[username], kind=Membership.Kind.MEMBER)

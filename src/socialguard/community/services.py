@@ -22,9 +22,10 @@ from socialguard.community.images import image_clean
 from socialguard.community.models import Contribution, Image, Membership
 from socialguard.community.rendering import body_html
 from socialguard.core.errors import ApplicationError, ErrorCode
+from socialguard.lexicon.selectors import screening_extras_for
 from socialguard.moderation.models import ReviewItem, ReviewSignal
 from socialguard.moderation.services import review_item_for_contribution, review_item_open
-from socialguard.screening.base import Context, HouseRule, Roster, Verdict
+from socialguard.screening.base import Context, Roster, Verdict
 from socialguard.screening.engine import Screener
 from socialguard.sites.models import Site
 from socialguard.sites.staffing import site_mode
@@ -94,21 +95,15 @@ def _author_role(user: User) -> str:
 
 
 def contribution_screen(site: Site, author: User, text: str) -> Verdict:
-    settings = selectors.community_settings(site)
-    rules = tuple(
-        HouseRule(
-            pattern=str(w.get("pattern", "")),
-            action=w.get("action", "review"),
-            rule_id=f"watched:{n}",
-        )
-        for n, w in enumerate(settings.watched_words, start=1)
-        if w.get("pattern")
-    )
+    # The school's own words (A.2.3, A.4.1): kept in the browser, read from lexicon.
+    house_rules, phrases, examples = screening_extras_for(site)
     context = Context(
         audience="official_site",
         author_role=_author_role(author),
         roster=_roster(site),
-        house_rules=rules,
+        house_rules=house_rules,
+        safeguarding_phrases=phrases,
+        safeguarding_examples=examples,
     )
     return Screener.default().screen(text, context=context)
 

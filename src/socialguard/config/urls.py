@@ -18,6 +18,7 @@ urlpatterns = [
     path("sites/", include("socialguard.sites.urls")),
     path("approvals/", include("socialguard.approvals.urls")),
     path("community/", include("socialguard.community.urls")),
+    path("lexicon/", include("socialguard.lexicon.urls")),
     path("moderation/", include("socialguard.moderation.urls")),
     path("safeguarding/", include("socialguard.safeguarding.urls")),
     path("cases/", include("socialguard.cases.urls")),

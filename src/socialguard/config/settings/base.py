@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "socialguard.approvals",
     "socialguard.sites",
     "socialguard.community",
+    "socialguard.lexicon",
     "socialguard.moderation",
     "socialguard.safeguarding",
     "socialguard.cases",
