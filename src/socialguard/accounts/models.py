@@ -7,11 +7,12 @@ one ever sees another organisation's data.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from socialguard.core.models import TimeStampedModel
 
@@ -167,6 +168,19 @@ class RoleAssignment(TimeStampedModel):
     year_group = models.CharField(max_length=1, choices=YearGroup.choices, blank=True)
     starts_on = models.DateField(default=date.today)
     ends_on = models.DateField(null=True, blank=True, help_text="First day without the role.")
+    # Who gave the role and when it was given (not when it is said to start: ``starts_on`` can
+    # be backdated, this cannot). Changing the role of a row counts as giving it again.
+    granted_at = models.DateTimeField(default=timezone.now, editable=False)
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    # A.2.3 for a new safeguarding lead: until an existing lead or the head teacher confirms,
+    # they open only the concerns recorded since their role began (see
+    # ``selectors.lead_history_from``). Unused for other roles.
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["role"]
@@ -190,3 +204,13 @@ class RoleAssignment(TimeStampedModel):
     def is_current(self, on: date | None = None) -> bool:
         on = on or date.today()
         return self.starts_on <= on and (self.ends_on is None or self.ends_on > on)
+
+    @property
+    def is_safeguarding(self) -> bool:
+        return self.role in SAFEGUARDING_ROLES
+
+    @property
+    def began_at(self) -> datetime:
+        """When the role really began: given in the system, and not before its start date."""
+        start = timezone.make_aware(datetime.combine(self.starts_on, time.min))
+        return max(self.granted_at, start)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
@@ -18,6 +18,7 @@ from socialguard.accounts.models import (
     School,
     User,
 )
+from socialguard.core.errors import ApplicationError, ErrorCode
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -46,6 +47,105 @@ def roles_of(user: Any) -> frozenset[str]:
 
 def has_role(user: Any, *roles: str) -> bool:
     return bool(roles_of(user).intersection(roles))
+
+
+_WHOLE_RECORD = "whole record"
+
+
+def lead_history_from(user: Any) -> datetime | None:
+    """A.2.3 for a new safeguarding lead: from when they may open concerns. ``None`` means the
+    whole record: one of their current lead roles was confirmed by an existing lead or the head
+    teacher (leads in post before issue 10 count as confirmed). Until then, the moment their
+    earliest current lead role began: concerns recorded before it stay closed to them.
+    Cached on the instance for the length of a request, like ``roles_of``."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.organisation_id:
+        return None
+    cached: datetime | str | None = getattr(user, "_sg_lead_history_from", None)
+    if cached is None:
+        assignments = list(
+            RoleAssignment.objects.filter(
+                _current(),
+                user=user,
+                organisation_id=user.organisation_id,
+                role__in=list(SAFEGUARDING_ROLES),
+            ).only("granted_at", "starts_on", "confirmed_at")
+        )
+        if not assignments or any(a.confirmed_at is not None for a in assignments):
+            cached = _WHOLE_RECORD
+        else:
+            cached = min(a.began_at for a in assignments)
+        user._sg_lead_history_from = cached
+    return None if cached == _WHOLE_RECORD else cached  # type: ignore[return-value]
+
+
+def may_confirm_leads(user: Any) -> bool:
+    """Who confirms a new lead's access to the earlier record: a lead who has it, or the head."""
+    if has_role(user, Role.HEAD_TEACHER):
+        return True
+    return has_role(user, *SAFEGUARDING_ROLES) and lead_history_from(user) is None
+
+
+def lead_confirmations_waiting(*, user: Any) -> QuerySet[RoleAssignment]:
+    """New safeguarding leads of this person's organisation whose access to the concerns
+    recorded before their role began waits for someone this person could be."""
+    if not may_confirm_leads(user):
+        return RoleAssignment.objects.none()
+    return (
+        RoleAssignment.objects.filter(
+            _current(),
+            organisation_id=user.organisation_id,
+            role__in=list(SAFEGUARDING_ROLES),
+            confirmed_at__isnull=True,
+            user__is_active=True,
+        )
+        .exclude(user=user)
+        .exclude(granted_by=user)
+        .select_related("user", "granted_by", "school")
+        .order_by("granted_at", "pk")
+    )
+
+
+def access_lead_confirmation(*, user: Any, pk: int) -> RoleAssignment:
+    """The role to confirm, if this person may confirm it. Another organisation's role, or a
+    role that is not a safeguarding lead's, does not exist for them (not found)."""
+    assignment = (
+        RoleAssignment.objects.select_related("user", "granted_by", "confirmed_by", "school")
+        .filter(
+            pk=pk,
+            organisation_id=getattr(user, "organisation_id", None) or 0,
+            role__in=list(SAFEGUARDING_ROLES),
+        )
+        .first()
+    )
+    if assignment is None:
+        raise ApplicationError("No such role.", code=ErrorCode.NOT_FOUND)
+    if not may_confirm_leads(user):
+        raise ApplicationError(
+            "An existing safeguarding lead or the head teacher confirms a new lead.",
+            code=ErrorCode.FORBIDDEN,
+        )
+    if assignment.user_id == user.pk:
+        raise ApplicationError(
+            "Someone else confirms your own role: an existing safeguarding lead or the head "
+            "teacher.",
+            code=ErrorCode.FORBIDDEN,
+        )
+    if assignment.granted_by_id == user.pk:
+        raise ApplicationError(
+            "You gave this role, so someone else confirms it: an existing safeguarding lead or "
+            "the head teacher.",
+            code=ErrorCode.FORBIDDEN,
+        )
+    return assignment
+
+
+def role_grant_watchers(*, organisation: Organisation, exclude: Iterable[int] = ()) -> list[User]:
+    """Who is told at once that someone was given a safeguarding role: the head teachers and
+    the current safeguarding leads (never the new lead themselves)."""
+    people = people_with_role(
+        organisation=organisation, roles=[Role.HEAD_TEACHER, *SAFEGUARDING_ROLES]
+    ).exclude(pk__in=list(exclude))
+    return list(people.order_by("pk"))
 
 
 def is_staff_member(user: Any) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -9,7 +10,12 @@ from django.db.models import Q, QuerySet, prefetch_related_objects
 
 from socialguard.accounts.models import User
 from socialguard.accounts.selectors import people_with_role, roles_of
-from socialguard.approvals.models import ApprovalRequest, ApprovalStep, Delegation
+from socialguard.approvals.models import (
+    ApprovalDecision,
+    ApprovalRequest,
+    ApprovalStep,
+    Delegation,
+)
 from socialguard.approvals.workflows import Rule
 
 
@@ -89,3 +95,57 @@ def access_approval_request(*, user: Any, pk: int) -> ApprovalRequest | None:
         if user in approvers_for(step):
             return request
     return None
+
+
+# --- One person, one step --------------------------------------------------------------------
+
+
+def _persons(decision: ApprovalDecision) -> set[int]:
+    """Whose signature a decision is: the signer's, and the approver's they deputised for."""
+    return {decision.approver_id, *([decision.on_behalf_of_id] if decision.on_behalf_of_id else [])}
+
+
+@dataclass(frozen=True)
+class SecondSignature:
+    """Whether deciding ``step`` would be a second signature on the same request: the steps
+    this person (or the approver they deputise for) already decided, and who else could decide
+    this one instead."""
+
+    earlier: tuple[str, ...] = ()
+    others: tuple[User, ...] = ()
+
+    @property
+    def is_second(self) -> bool:
+        return bool(self.earlier)
+
+
+def second_signature(step: ApprovalStep, user: Any, on_behalf_of: Any = None) -> SecondSignature:
+    people = {user.pk, *([on_behalf_of.pk] if on_behalf_of is not None else [])}
+    earlier = [
+        d
+        for d in step.request.decisions.exclude(step=step).select_related("step")
+        if _persons(d) & people
+    ]
+    if not earlier:
+        return SecondSignature()
+    signed: set[int] = set()
+    for decision in step.request.decisions.exclude(step=step):
+        signed |= _persons(decision)
+    others = tuple(p for p in approvers_for(step) if p.pk not in signed)
+    names = tuple(dict.fromkeys(d.step.name for d in sorted(earlier, key=lambda d: d.step.ordinal)))
+    return SecondSignature(earlier=names, others=others)
+
+
+def second_step_decisions(decisions: list[ApprovalDecision]) -> dict[int, list[str]]:
+    """For a request's decisions in time order: those that were a second signature by the same
+    person (a recorded exception), with the earlier steps that person decided."""
+    flagged: dict[int, list[str]] = {}
+    for index, decision in enumerate(decisions):
+        earlier = [
+            d.step.name
+            for d in decisions[:index]
+            if d.step_id != decision.step_id and _persons(d) & _persons(decision)
+        ]
+        if earlier:
+            flagged[decision.pk] = list(dict.fromkeys(earlier))
+    return flagged

@@ -12,8 +12,9 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from socialguard.accounts.models import User
+from socialguard.accounts.selectors import is_staff_member
 from socialguard.approvals.models import ApprovalDecision, ApprovalRequest, ApprovalStep, Delegation
-from socialguard.approvals.selectors import approvers_for, deputies_acting_for
+from socialguard.approvals.selectors import approvers_for, deputies_acting_for, second_signature
 from socialguard.approvals.workflows import WORKFLOWS, Kind, Quorum, Rule
 from socialguard.audit.services import audit_record
 from socialguard.core.errors import ApplicationError, ErrorCode
@@ -118,6 +119,15 @@ def approval_decide(
             "Nobody approves their own request (A.3.4).", code=ErrorCode.FORBIDDEN
         )
     on_behalf_of = _authority(step=step, user=approver)
+    second = second_signature(step, approver, on_behalf_of)
+    if second.is_second and second.others:
+        # Each sign-off is a different person's (A.3.2): the point of several is several eyes.
+        raise ApplicationError(
+            f"You have already decided the {' and '.join(second.earlier)} step of this request, "
+            f"and one person does not decide two steps. Someone else signs the {step.name} "
+            f"step: {', '.join(str(p) for p in second.others)}.",
+            code=ErrorCode.FORBIDDEN,
+        )
     if decision != ApprovalDecision.Decision.APPROVE and not comment.strip():
         raise ApplicationError("Give a reason, so the author knows what to do next.")
     required = request.organisation.approval_signature
@@ -147,12 +157,28 @@ def approval_decide(
             "comment": comment.strip()[:500],
             "on_behalf_of": str(on_behalf_of) if on_behalf_of else "",
             "signature_method": signature_method,
+            "second_signature_of": list(second.earlier),
         },
     )
+    if second.is_second:
+        # Nobody else can decide this step (in a small school the head teacher is often the
+        # line manager too): the same person's second signature is recorded as an exception,
+        # shown on the request and in every e-mail about it, never silently.
+        audit_record(
+            actor=approver,
+            action="approvals.step.same_person",
+            target=request,
+            clauses=step.clauses,
+            details={
+                "step": step.name,
+                "also_decided": list(second.earlier),
+                "reason": f"Nobody else can decide the {step.name} step.",
+            },
+        )
     handler = _HANDLERS.get(request.kind)
     if handler is not None:
         handler(request, approver)
-    _notify_decision(request=request, record=record)
+    _notify_decision(request=request, record=record, also_decided=second.earlier)
     return record
 
 
@@ -244,13 +270,17 @@ def approval_expire_due(*, today: date | None = None) -> int:
 def delegation_create(
     *, delegator: User, deputy: User, starts_on: date, ends_on: date, reason: str = ""
 ) -> Delegation:
-    """A.1.5: an approver on leave names a deputy from the same organisation."""
+    """A.1.5: an approver on leave names a deputy from the same organisation's staff."""
+    if not is_staff_member(delegator):
+        raise ApplicationError("Only staff members name a deputy.", code=ErrorCode.FORBIDDEN)
     if deputy.pk == delegator.pk:
         raise ApplicationError("Choose someone else as your deputy.")
     if deputy.organisation_id != delegator.organisation_id:
         raise ApplicationError(
             "Your deputy must belong to your organisation.", code=ErrorCode.FORBIDDEN
         )
+    if not is_staff_member(deputy) or deputy.has_left:
+        raise ApplicationError("Your deputy must be a member of staff.")
     if ends_on < starts_on:
         raise ApplicationError("The delegation must end on or after the day it starts.")
     assert delegator.organisation_id is not None
@@ -293,12 +323,14 @@ def _notify_turn(request: ApprovalRequest) -> None:
     )
 
 
-def _notify_decision(*, request: ApprovalRequest, record: ApprovalDecision) -> None:
+def _notify_decision(
+    *, request: ApprovalRequest, record: ApprovalDecision, also_decided: tuple[str, ...] = ()
+) -> None:
     email_after_commit(
         recipients=_involved(request),
         subject=f"{record.step.name}: {record.get_decision_display().lower()} - {request.title}",
         template="approvals/email/decision.txt",
-        context={"request": request, "record": record},
+        context={"request": request, "record": record, "also_decided": also_decided},
         organisation_id=request.organisation_id,
         category="approvals.decision",
     )

@@ -3,11 +3,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from socialguard.accounts.models import User
-from socialguard.accounts.selectors import staff_members_of
+from socialguard.accounts.selectors import is_staff_member, staff_members_of
 from socialguard.approvals import selectors, services
 from socialguard.approvals.models import ApprovalRequest
 from socialguard.core.errors import ApplicationError
@@ -52,10 +53,15 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("approvals:detail", pk=pk)
         except ApplicationError as error:
             messages.error(request, error.message)
+    decisions = list(approval.decisions.select_related("step", "approver", "on_behalf_of"))
     context = {
         "approval": approval,
         "steps": approval.steps.all(),
-        "decisions": approval.decisions.select_related("step", "approver", "on_behalf_of"),
+        "decisions": decisions,
+        "second_steps": selectors.second_step_decisions(decisions),
+        "second": selectors.second_signature(step, request.user)
+        if can_decide and step is not None
+        else None,
         "form": form,
         "step": step,
         "subject": approval.subject,
@@ -64,8 +70,12 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def delegation_new(request: HttpRequest) -> HttpResponse:
+    """A.1.5: an approver names a deputy. Approvers are staff members; the page lists staff
+    names and positions, so nobody else opens it (GET or POST)."""
     assert isinstance(request.user, User)
     user = request.user
+    if user.organisation_id is None or not is_staff_member(user):
+        raise PermissionDenied("Only staff members name a deputy.")
     people = (
         staff_members_of(organisation=user.organisation).exclude(pk=user.pk)
         if user.organisation

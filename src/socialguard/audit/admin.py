@@ -21,7 +21,17 @@ class AuditEventAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+        # The same need to know as /audit/: the organisation's events, less those about records
+        # this person may not open (safeguarding, cases, media enquiries).
+        from socialguard.audit.selectors import audit_events_for
+
+        visible = audit_events_for(user=request.user).values("pk")
+        return queryset.filter(pk__in=visible)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -20,6 +20,7 @@ from socialguard.cases.models import (
 from socialguard.cases.permissions import (
     Handler,
     can_handle_media,
+    can_manage_access,
     can_see_case,
     can_see_enquiry,
     can_see_report,
@@ -232,29 +233,49 @@ def enquiry_urgency(enquiry: MediaEnquiry, now: datetime | None = None) -> str:
 
 
 def audit_scope(user: Any, events: QuerySet[Any]) -> QuerySet[Any]:
-    """Events about a breach report or case show only to those who may open it: the staff
-    member concerned, moderators, administrators, and head teachers for a matter about a head
-    teacher read none of them. That a record was deleted for retention stays visible to the
-    people who handle cases."""
+    """Events about breach reports, cases, media enquiries and case handlers show only to those
+    who may open them: a report or case to its handlers (never the staff member concerned, nor
+    a head teacher for a matter about a head teacher); a media enquiry to the head teacher and
+    the person who logged it; who was named a case handler to the head teacher, who names them.
+    Moderators, safeguarding leads and administrators read none of them. That a record was
+    deleted for retention stays visible to the people who handle that kind of record. Every
+    event of this app starts hidden: a new kind of record shows to nobody until a rule here
+    says who may read it."""
+    ours = Q(action__startswith="cases.") | Q(target_type__startswith="cases.")
+    shown: list[Q] = []
     handler = handler_for(user)
-    if not handler.handles_any:
-        hidden = Q(target_type__in=["cases.breachreport", "cases.breachcase"])
-        return events.exclude(hidden)
-    reports = BreachReport.objects.filter(organisation_id=handler.org_id).exclude(
-        case__staff_member_id=handler.user.pk
-    )
-    report_ids = [
-        str(pk)
-        for pk in _within_reach(reports, handler, head_matter_report_q()).values_list(
-            "pk", flat=True
+    if handler.handles_any:
+        reports = BreachReport.objects.filter(organisation_id=handler.org_id).exclude(
+            case__staff_member_id=handler.user.pk
         )
-    ]
-    case_ids = [
-        str(pk) for pk in cases_for(handler=handler, open_only=False).values_list("pk", flat=True)
-    ]
-    hidden = (Q(target_type="cases.breachreport") & ~Q(target_id__in=report_ids)) | (
-        Q(target_type="cases.breachcase") & ~Q(target_id__in=case_ids)
-    )
-    if handler.handles_cases:
-        hidden &= ~Q(action__endswith=".retention_delete")
-    return events.exclude(hidden)
+        report_ids = [
+            str(pk)
+            for pk in _within_reach(reports, handler, head_matter_report_q()).values_list(
+                "pk", flat=True
+            )
+        ]
+        case_ids = [
+            str(pk)
+            for pk in cases_for(handler=handler, open_only=False).values_list("pk", flat=True)
+        ]
+        shown += [
+            Q(target_type="cases.breachreport", target_id__in=report_ids),
+            Q(target_type="cases.breachcase", target_id__in=case_ids),
+        ]
+        if handler.handles_cases:
+            shown.append(
+                Q(
+                    target_type__in=["cases.breachreport", "cases.breachcase"],
+                    action__endswith=".retention_delete",
+                )
+            )
+    enquiry_ids = [str(pk) for pk in media_enquiries_for(user=user).values_list("pk", flat=True)]
+    shown.append(Q(target_type="cases.mediaenquiry", target_id__in=enquiry_ids))
+    if can_handle_media(user):
+        shown.append(Q(target_type="cases.mediaenquiry", action__endswith=".retention_delete"))
+    if can_manage_access(user):
+        shown.append(Q(target_type="cases.caseaccess"))
+    visible = shown[0]
+    for rule in shown[1:]:
+        visible |= rule
+    return events.exclude(ours & ~visible)

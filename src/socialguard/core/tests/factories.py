@@ -6,6 +6,7 @@ from typing import Any
 
 import factory
 from django.db import transaction
+from django.utils import timezone
 
 from socialguard.accounts.models import Organisation, RoleAssignment, School, User
 
@@ -63,5 +64,7 @@ def person_with_roles(
                 school=school,
                 role=role,
                 year_group="4" if role == "pupil" else "",
+                # Leads in post: confirmed, so they open the whole record (issue 10).
+                confirmed_at=timezone.now() if role in ("dsl", "deputy_dsl") else None,
             )
     return person
