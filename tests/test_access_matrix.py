@@ -214,7 +214,7 @@ def _client(user: Any | None) -> tuple[Client, str]:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+def world(django_db_setup: None, django_db_blocker: Any, pytestconfig: Any) -> Iterator[World]:
     from socialguard.accounts.models import Organisation, User
     from socialguard.core.demo import PEOPLE, demo_federation_load
 
@@ -240,10 +240,10 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
         started = time.monotonic()
         yield built
         transaction.set_rollback(True)
-    _report(built, time.monotonic() - started)
+    _report(built, time.monotonic() - started, pytestconfig)
 
 
-def _report(world: World, seconds: float) -> None:
+def _report(world: World, seconds: float, config: Any) -> None:
     figures = world.figures
     lines = [
         "access matrix: "
@@ -256,7 +256,10 @@ def _report(world: World, seconds: float) -> None:
     if out:
         with open(out, "w") as fh:
             fh.write("\n".join(lines + world.mismatches) + "\n")
-    sys.__stderr__.write("\n" + lines[0] + "\n")  # type: ignore[union-attr]
+    # The figures go to the terminal past pytest's capture, so every run shows them.
+    capture = config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        sys.stdout.write("\n" + lines[0] + "\n")
 
 
 # ---------------------------------------------------------------------------------------------
