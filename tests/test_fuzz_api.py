@@ -8,9 +8,12 @@ collected rather than raised, so one run lists every 5xx instead of shrinking th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
@@ -30,6 +33,20 @@ def federation(db: None) -> dict[str, Any]:
 
     demo_federation_load()
     return {u.username: u for u in User.objects.filter(username__in=ROLES)}
+
+
+@pytest.fixture
+def connection_kept() -> Iterator[None]:
+    """The app is called as a plain WSGI app, whose request_finished signal would close the
+    database connection (and with it the test's transaction on PostgreSQL). Django's own test
+    client keeps it open the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _session_for(user: Any) -> dict[str, str]:
@@ -65,7 +82,7 @@ def _fuzz(operation: Any, mode: GenerationMode, role: str, cookies: dict[str, st
     return failures
 
 
-def test_the_api_answers_no_5xx_to_generated_requests(federation) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_answers_no_5xx_to_generated_requests(federation, connection_kept) -> None:  # type: ignore[no-untyped-def]
     from socialguard.config.wsgi import application
 
     schema = from_wsgi("/api/openapi.json", application)

@@ -209,3 +209,9 @@ def test_nul_in_a_breach_report_from_a_visitor_is_a_400(cast, policy_version) ->
     data = {"reporter_name": "A\x00B", "description": "x", "organisation": cast.organisation.pk}
     _plain_400(Client().post("/cases/report-breach/", data), "NUL")
     assert not BreachReport.objects.exists()
+
+
+def test_a_very_long_username_at_sign_in_is_refused_not_a_500(cast) -> None:  # type: ignore[no-untyped-def]
+    # PostgreSQL: django-axes stored the attempted username in a 255-character column.
+    response = Client().post("/accounts/sign-in/", {"username": "x" * 3000, "password": "nope"})
+    assert response.status_code in (200, 403, 429)

@@ -31,5 +31,6 @@ urlpatterns = [
 access_rule(ADMIN_URLS[0], admin_access)
 
 handler400 = "socialguard.core.views.error_400"
+handler400 = "socialguard.core.views.error_400"
 handler403 = "socialguard.core.views.error_403"
 handler404 = "socialguard.core.views.error_404"

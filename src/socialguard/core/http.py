@@ -52,3 +52,11 @@ def choice(raw: str, choices: list[str] | tuple[str, ...], *, label: str) -> str
     if raw not in choices:
         raise InvalidInput(f"The {label} sent is not one of the choices offered.")
     return raw
+
+
+def lockout_username(request: HttpRequest, credentials: Mapping[str, str] | None) -> str | None:
+    """The username django-axes records for a failed sign-in, cut to what a username can be
+    (150 characters): its table holds 255, and PostgreSQL refuses anything longer with a 500."""
+    source = credentials if credentials else request.POST
+    username = source.get("username")
+    return None if username is None else str(username)[:150]
