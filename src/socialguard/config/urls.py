@@ -27,10 +27,9 @@ urlpatterns = [
     path("admin/", ADMIN_URLS),
 ]
 
+handler400 = "socialguard.core.views.error_400"
 # The admin's URLs are generated; one rule declares who may open each kind (core.access).
 access_rule(ADMIN_URLS[0], admin_access)
 
-handler400 = "socialguard.core.views.error_400"
-handler400 = "socialguard.core.views.error_400"
 handler403 = "socialguard.core.views.error_403"
 handler404 = "socialguard.core.views.error_404"

@@ -8,7 +8,6 @@ from django.shortcuts import render
 from socialguard.accounts.selectors import role_labels_of
 from socialguard.core.dashboard import dashboard_cards_for
 from socialguard.core.http import InvalidInput
-from socialguard.core.http import InvalidInput
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -36,12 +35,6 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
-
-
-def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    # Only our own messages are shown: a SuspiciousOperation's text may describe internals.
-    message = str(exception) if isinstance(exception, InvalidInput) else ""
-    return render(request, "400.html", {"message": message}, status=400)
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

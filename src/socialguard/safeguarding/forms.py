@@ -8,7 +8,6 @@ from django.utils import timezone
 from socialguard.accounts.models import User
 from socialguard.accounts.selectors import staff_members_of
 from socialguard.core.forms import IdsChoiceField
-from socialguard.core.forms import IdsChoiceField
 from socialguard.safeguarding.models import Agency, ConcernEntry
 from socialguard.safeguarding.selectors import pupil_label, pupils_of
 from socialguard.safeguarding.services import MAX_CATEGORIES, WRITTEN_ENTRY_KINDS

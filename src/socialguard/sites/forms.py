@@ -7,7 +7,6 @@ from django import forms
 from socialguard.accounts.models import User
 from socialguard.accounts.selectors import staff_members_of
 from socialguard.core.forms import IdsChoiceField
-from socialguard.core.forms import IdsChoiceField
 from socialguard.sites.models import Audience, Site, SiteDocument
 from socialguard.sites.services import PROPOSAL_FIELDS
 
