@@ -41,6 +41,9 @@ NOT_PAGES = frozenset(
         "cases:evidence_file",
         "cases:access_revoke",
         "cases:report_sent",  # shown only straight after a report (it reads the session)
+        "lexicon:phrase_delete",
+        "lexicon:example_delete",
+        "lexicon:site_word_delete",
     }
 )
 SKIPPED_NAMESPACES = ("admin", "api-1")
@@ -168,12 +171,25 @@ def _message() -> Any:
     )
 
 
+def _lexicon(model: str) -> int | None:
+    """A row of the lead's watch lists; the demo may have none (then the page is skipped)."""
+    from django.apps import apps
+
+    found = apps.get_model("lexicon", model).objects.order_by("pk").first()
+    return found.pk if found else None
+
+
+def _edit(name: str, model: str, **kwargs: Any) -> dict[str, Any] | None:
+    pk = _lexicon(model)
+    return None if pk is None else {**kwargs, "_query": f"?{name}={pk}"}
+
+
 def _receipt() -> Any:
     concern = _first(type(_concern()), reporter__username="teacher")
     return {"reference": concern.reference}
 
 
-Kwargs = Callable[[], dict[str, Any]]
+Kwargs = Callable[[], dict[str, Any] | None]
 _NONE: Kwargs = dict
 # URL name -> [(username, kwargs)]: who opens it, on which object.
 PAGES: dict[str, list[tuple[str, Kwargs]]] = {
@@ -236,6 +252,13 @@ PAGES: dict[str, list[tuple[str, Kwargs]]] = {
     "cases:media_new": [("teacher", _NONE)],
     "cases:media_detail": [("head", lambda: {"pk": _enquiry().pk})],
     "reports:governance": [("governor", _NONE)],
+    "lexicon:index": [("dsl", _NONE), ("comms", _NONE)],
+    "lexicon:phrases": [("dsl", _NONE)],
+    "lexicon:phrase_edit": [("dsl", lambda: _edit("phrase", "SafeguardingPhrase"))],
+    "lexicon:examples": [("dsl", _NONE)],
+    "lexicon:example_edit": [("dsl", lambda: _edit("example", "ExampleSentence"))],
+    "lexicon:site_words": [("teacher", lambda: {"pk": _blog().pk})],
+    "lexicon:site_word_edit": [("teacher", lambda: _edit("word", "WatchedWord", pk=_blog().pk))],
 }
 
 
@@ -248,5 +271,9 @@ def pages() -> list[Page]:
     found = []
     for name, openers in PAGES.items():
         for username, kwargs in openers:
-            found.append(Page(name, username, reverse(name, kwargs=kwargs())))
+            values = kwargs()
+            if values is None:
+                continue
+            query = values.pop("_query", "")  # an edit page names its row in the query string
+            found.append(Page(name, username, reverse(name, kwargs=values) + query))
     return found

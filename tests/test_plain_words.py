@@ -27,6 +27,7 @@ APPS = "|".join(
         "audit",
         "cases",
         "community",
+        "lexicon",
         "moderation",
         "notifications",
         "policy",
