@@ -94,7 +94,7 @@ def _author_role(user: User) -> str:
     return "staff" if is_staff_member(user) else "member"
 
 
-def contribution_screen(site: Site, author: User, text: str) -> Verdict:
+def contribution_screen(*, site: Site, author: User, text: str) -> Verdict:
     # The school's own words (A.2.3, A.4.1): kept in the browser, read from lexicon.
     house_rules, phrases, examples = screening_extras_for(site)
     context = Context(
@@ -156,7 +156,7 @@ def contribution_submit(
         )
         stored.save()
 
-    verdict = contribution_screen(site, by, body) if body else None
+    verdict = contribution_screen(site=site, author=by, text=body) if body else None
     contribution = Contribution.objects.create(
         site=site,
         author=by,
