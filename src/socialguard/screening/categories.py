@@ -184,15 +184,8 @@ CATEGORIES: dict[str, Category] = {
             routing=_DSL,
         ),
         _c("bullying", "Bullying", "safeguarding", ("A.2.2", "A.2.3"), "high", routing=_DSL),
-        _c(
-            "grooming",
-            "Possible grooming",
-            "safeguarding",
-            ("A.2.3", "A.5.6"),
-            "critical",
-            routing=_CEOP,
-            blocks=True,
-        ),
+        # The meaning model's own: the leads judge whether it needs the Police / CEOP.
+        _c("grooming", "Possible grooming", "safeguarding", ("A.2.3",), "critical", routing=_DSL),
         _c(
             "grooming_secrecy",
             "Possible grooming (asking for secrecy)",

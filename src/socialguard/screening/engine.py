@@ -75,7 +75,9 @@ class Screener:
     def _decide(text: str, findings: list[Finding], stages: tuple[str, ...]) -> Verdict:
         # Routing is the registry's alone: a category routes wherever it is found.
         escalate = routing_for([f.category for f in findings])
-        if any(registry_entry(f.category).blocks for f in findings):
+        # A block needs a rule's evidence (a slur, a House Rule, an image request): the meaning
+        # model alone holds for a person to check, as a blocked post is never seen by members.
+        if any(registry_entry(f.category).blocks and f.detector != "semantic" for f in findings):
             action: Action = "block"
         elif any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK["low"] for f in findings):
             action = "review"
@@ -91,9 +93,10 @@ class Screener:
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:
-    """One finding per category and span (the most confident)."""
+    """One finding per category and span: a rule's (it has the span and the evidence) before the
+    meaning model's, then the most confident."""
     kept: list[Finding] = []
-    for finding in sorted(findings, key=lambda f: (-f.score, f.start)):
+    for finding in sorted(findings, key=lambda f: (f.detector == "semantic", -f.score, f.start)):
         if any(
             k.category == finding.category and k.start < finding.end and finding.start < k.end
             for k in kept

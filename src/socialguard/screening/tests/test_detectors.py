@@ -239,6 +239,7 @@ def test_verdict_json_shape() -> None:
     assert set(data["findings"][0]) == {
         "detector",
         "category",
+        "label",
         "clauses",
         "severity",
         "score",

@@ -52,7 +52,6 @@ BENIGN_GATE_LIMIT = 0.10  # per head: at most this share sent on to the contextu
 CLEAR_QUANTILE = 0.02
 # A rule's finding is cleared only where the meaning model is all but sure: never above these.
 CLEAR_CAP = {"recall_first": 0.15, "other": 0.3}
-EXAMPLE_THRESHOLD = 0.62  # cosine to a DSL example sentence; see docs/screening.md
 
 
 def prepare(text: str) -> str:
@@ -262,7 +261,6 @@ def main(argv: list[str] | None = None) -> int:
         gate=np.array(model["gate"], dtype=np.float32),
         flag=np.array(model["flag"], dtype=np.float32),
         clear=np.array(model["clear"], dtype=np.float32),
-        example_threshold=np.float32(EXAMPLE_THRESHOLD),
     )
     metrics = {
         "model": "all-MiniLM-L6-v2: static (model2vec, 256 d, int8) + ONNX int8; logistic heads",
@@ -278,7 +276,6 @@ def main(argv: list[str] | None = None) -> int:
             "clear_quantile": CLEAR_QUANTILE,
             "clear_cap": CLEAR_CAP,
             "validation_set": "hand-written school rows (both forms), a seeded 15 % of public rows",
-            "example_cosine": EXAMPLE_THRESHOLD,
         },
         "thresholds": {
             h: {"gate": round(float(g), 4), "flag": round(float(f), 4), "clear": round(float(c), 4)}
