@@ -132,7 +132,7 @@ def test_screening_extras_are_cached_and_a_change_applies_at_once(
 def test_a_phrase_the_lead_adds_sends_a_later_contribution_to_the_leads(
     cast: Any, site: Any
 ) -> None:
-    text = "going to the chicken shop man after school again"
+    text = "the chicken shop man was at the park today"
     before = post(site, cast.pupil, text)
     assert before.status != Contribution.Status.WITHHELD
     services.phrase_add(by=cast.dsl, pattern=PHRASE)
