@@ -231,6 +231,9 @@ def navigation_links_for(user: Any) -> list[tuple[str, str]]:
         links.append(("Escalated posts", reverse("moderation:safeguarding")))
     if user.has_perm("safeguarding.view_concerns"):
         links.append(("Concerns", reverse("safeguarding:list")))
+    if user.has_perm("safeguarding.view_concerns"):
+        # The leads teach the screening engine the organisation's own words (A.2.3).
+        links.append(("Phrase library", reverse("lexicon:phrases")))
     if user.has_perm("safeguarding.report_concern"):
         links.append(("Report a concern", reverse("safeguarding:new")))
     if user.has_perm("cases.handle"):
