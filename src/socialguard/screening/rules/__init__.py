@@ -8,7 +8,8 @@ a plain-English explanation, patterns, and examples that must and must not match
 routing and blocking are the category registry's (``screening/categories.py``) alone.
 
 RE2 has no look-around: a negative look-ahead is written as ``unless_followed_by`` (patterns
-tried right after a match), and context such as reporting or negation as a named ``list`` that
+tried right after a match) or ``unless_matching`` (tried where the match starts: "called me on
+Sunday" is not name-calling), and context such as reporting or negation as a named ``list`` that
 the detector checks near the match (its ``conditions``). ``{NAME}`` in a pattern is replaced by
 the file's fragment ``NAME`` (e.g. ``{ADULT}``, ``{GROUPS}``).
 """
@@ -49,7 +50,7 @@ _REQUIRED = {
     "must_match",
     "must_not_match",
 }
-_OPTIONAL = {"score", "conditions", "unless_followed_by"}
+_OPTIONAL = {"score", "conditions", "unless_followed_by", "unless_matching"}
 _FRAGMENT = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")  # quantifiers like {2,} never start with a letter
 
 _OPTIONS = re2.Options()
@@ -76,13 +77,16 @@ class Rule:
     source: str
     pattern: Any = field(repr=False)
     unless_followed_by: Any = field(repr=False, default=None)
+    unless_matching: Any = field(repr=False, default=None)
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        after, instead = self.unless_followed_by, self.unless_matching
         for match in self.pattern.finditer(text):
-            if self.unless_followed_by is None or not self.unless_followed_by.match(
-                text, match.end()
-            ):
-                yield match.start(), match.end()
+            if after is not None and after.match(text, match.end()):
+                continue
+            if instead is not None and instead.match(text, match.start()):
+                continue
+            yield match.start(), match.end()
 
     def finding(self, detector: Detector, *, start: int, end: int) -> Finding:
         return detector.finding(
@@ -166,7 +170,11 @@ def _rule(source: str, raw: Any, fragments: dict[str, str]) -> tuple[Rule, str]:
             f"{source} {where}: unknown conditions {sorted(conditions - set(CONDITIONS))}"
         )
     pattern = _compile(source, where, raw["patterns"], fragments)
-    after = raw.get("unless_followed_by")
+    unless = {
+        key: re2.compile(_compile(source, where, raw[key], fragments), _OPTIONS)
+        for key in ("unless_followed_by", "unless_matching")
+        if key in raw
+    }
     rule = Rule(
         id=raw["id"],
         category=raw["category"],
@@ -179,9 +187,7 @@ def _rule(source: str, raw: Any, fragments: dict[str, str]) -> tuple[Rule, str]:
         must_not_match=tuple(raw["must_not_match"]),
         source=source,
         pattern=re2.compile(pattern, _OPTIONS),
-        unless_followed_by=re2.compile(_compile(source, where, after, fragments), _OPTIONS)
-        if after is not None
-        else None,
+        **unless,
     )
     return rule, pattern
 
