@@ -145,7 +145,7 @@ def test_pages_are_never_public(cast, client):
 def test_members_see_their_own_contributions_and_why_one_was_rejected(cast, client):
     site = live_site(cast)
     member(site, cast.pupil, cast.line_manager)
-    contribution = post(site, cast.pupil, "my number is 07700 900123")
+    contribution = post(site, cast.pupil, "ring 07700 900123 about the bake sale")
     decide(
         contribution.review_items.get(),
         cast.comms,
@@ -186,7 +186,9 @@ def test_the_demo_site_has_every_kind_of_item(db):
         "friend_request",
         "report",
     } <= types
-    assert ReviewItem.objects.filter(status="safeguarding").count() == 1
+    # The disclosure, and the pupil's Fortnite invitation, which the meaning model reads as a
+    # possible grooming approach (a known over-flag: docs/screening.md, what still over-flags).
+    assert ReviewItem.objects.filter(status="safeguarding").count() == 2
 
 
 def test_a_refused_post_comes_back_in_the_box(cast, client):

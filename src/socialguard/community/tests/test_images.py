@@ -70,7 +70,9 @@ def test_an_image_with_a_face_is_flagged_to_the_moderator(cast, client):
 def test_images_are_served_only_to_those_who_may_see_them(cast, client):
     site = live_site(cast)
     member(site, cast.pupil, cast.line_manager)
-    contribution = post(site, cast.pupil, "My model", kind="image", image=jpeg())
+    contribution = post(
+        site, cast.pupil, "Our volcano model for science week", kind="image", image=jpeg()
+    )
     url = reverse("community:image", args=[contribution.image.pk])
     client.force_login(cast.parent)  # not a member
     assert client.get(url).status_code == 404

@@ -145,7 +145,8 @@ def test_the_moderator_who_escalated_cannot_open_the_concern(
 ):
     site = live_site(cast)
     member(site, cast.pupil, cast.line_manager)
-    item = post(site, cast.pupil, "I feel scared at home a lot").review_items.get()
+    # Words the engine lets through to the queue; the moderator's own judgement raises them.
+    item = post(site, cast.pupil, "We planted beans and they grew").review_items.get()
     decide(item, cast.comms, "raise_safeguarding", category="other", reason="Worrying")
     escalation = Escalation.objects.get(source_type="review_item", source_id=item.pk)
     concern = concern_from_escalation(by=cast.dsl, escalation=escalation)
