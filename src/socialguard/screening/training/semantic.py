@@ -37,6 +37,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -144,9 +145,9 @@ def split(rows: list[Row]) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(~flags), np.flatnonzero(flags)
 
 
-def train(rows: list[Row], fast: np.ndarray, ctx: np.ndarray) -> dict[str, object]:
+def train(rows: list[Row], fast: np.ndarray, ctx: np.ndarray) -> dict[str, Any]:
     train_idx, val_idx = split(rows)
-    out: dict[str, object] = {
+    out: dict[str, Any] = {
         "fast_w": [],
         "fast_b": [],
         "ctx_w": [],
@@ -196,25 +197,25 @@ def train(rows: list[Row], fast: np.ndarray, ctx: np.ndarray) -> dict[str, objec
             ("flag", flag),
             ("clear", clear),
         ):
-            out[key].append(value)  # type: ignore[attr-defined]
-        out["validation"][head] = validation  # type: ignore[index]
+            out[key].append(value)
+        out["validation"][head] = validation
         print(
             f"{head}: {len(tr)} train rows ({int(y_all[tr].sum())} positive); "
             f"flag {flag:.3f} gate {gate:.3f} clear {clear:.3f}; "
             f"val {out['validation'][head]['contextual']}",
             file=sys.stderr,
-        )  # type: ignore[index]
+        )
     return out
 
 
 def held_out_figures(
-    held: dict[str, list[Row]], model: dict[str, object], encoder: ContextualEncoder, cache: Path
-) -> dict[str, object]:
+    held: dict[str, list[Row]], model: dict[str, Any], encoder: ContextualEncoder, cache: Path
+) -> dict[str, Any]:
     names = list(HEADS)
-    w = np.stack(model["ctx_w"])  # type: ignore[arg-type]
+    w = np.stack(model["ctx_w"])
     b = np.array(model["ctx_b"])
-    flag = dict(zip(names, model["flag"], strict=True))  # type: ignore[arg-type]
-    figures: dict[str, object] = {}
+    flag = dict(zip(names, model["flag"], strict=True))
+    figures: dict[str, Any] = {}
     for name, rows in held.items():
         vectors = contextual_vectors(encoder, [prepare(r.text) for r in rows], cache)
         scores = sigmoid(vectors @ w.T + b)
@@ -224,7 +225,7 @@ def held_out_figures(
             | hate
             | (scores[:, names.index("harassment")] >= flag["harassment"])
         )
-        entry: dict[str, object] = {"rows": len(rows)}
+        entry: dict[str, Any] = {"rows": len(rows)}
         if "profanity" in rows[0].labels:
             y = np.array([r.labels["profanity"] for r in rows])
             entry["offensive"] = prf(y, offensive) | {"macro_f1": macro_f1(y, offensive)}
@@ -254,9 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     np.savez_compressed(
         args.models / "heads.npz",
         names=np.array(HEADS),
-        fast_w=np.stack(model["fast_w"]).astype(np.float16),  # type: ignore[arg-type]
+        fast_w=np.stack(model["fast_w"]).astype(np.float16),
         fast_b=np.array(model["fast_b"], dtype=np.float32),
-        ctx_w=np.stack(model["ctx_w"]).astype(np.float16),  # type: ignore[arg-type]
+        ctx_w=np.stack(model["ctx_w"]).astype(np.float16),
         ctx_b=np.array(model["ctx_b"], dtype=np.float32),
         gate=np.array(model["gate"], dtype=np.float32),
         flag=np.array(model["flag"], dtype=np.float32),
@@ -279,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "thresholds": {
             h: {"gate": round(float(g), 4), "flag": round(float(f), 4), "clear": round(float(c), 4)}
-            for h, g, f, c in zip(HEADS, model["gate"], model["flag"], model["clear"], strict=True)  # type: ignore[call-overload]
+            for h, g, f, c in zip(HEADS, model["gate"], model["flag"], model["clear"], strict=True)
         },
         "validation": model["validation"],
         "held_out": held_out_figures(held, model, encoder, args.cache),
