@@ -97,6 +97,8 @@ def _merge(findings: list[Finding]) -> list[Finding]:
     meaning model's, then the most confident."""
     kept: list[Finding] = []
     for finding in sorted(findings, key=lambda f: (f.detector == "semantic", -f.score, f.start)):
+        if finding.start == finding.end and any(k.category == finding.category for k in kept):
+            continue  # the meaning model agrees with a rule that already has the span
         if any(
             k.category == finding.category and k.start < finding.end and finding.start < k.end
             for k in kept
@@ -110,7 +112,7 @@ def _redact(text: str, findings: list[Finding]) -> str:
     spans = sorted(
         (f.start, f.end, REDACTION_LABELS.get(f.category, "[removed]"))
         for f in findings
-        if f.redact and f.start < f.end and f.detector != "semantic"  # a span, not the whole
+        if f.redact and f.start < f.end
     )
     out, cursor = [], 0
     for start, end, label in spans:

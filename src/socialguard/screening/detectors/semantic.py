@@ -100,22 +100,18 @@ class SemanticDetector(Detector):
         scores = self.model.context_scores(vectors) if wanted else None
         row_of = {index: row for row, index in enumerate(wanted)}
         out = []
-        for index, (text, ctx, rules) in enumerate(
-            zip(texts, contexts, rule_findings, strict=True)
-        ):
+        for index, (ctx, rules) in enumerate(zip(contexts, rule_findings, strict=True)):
             if index not in row_of or scores is None:
                 out.append(Assessment([], list(rules), ("rules", "fast")))
                 continue
             row = row_of[index]
-            found = self._flags(
-                scores[row], end=len(text.original), staff=ctx.author_role == "staff"
-            )
-            found += self._examples(vectors[row], ctx, end=len(text.original))
+            found = self._flags(scores[row], staff=ctx.author_role == "staff")
+            found += self._examples(vectors[row], ctx)
             checked = [self._check(f, scores[row]) for f in rules]
             out.append(Assessment(found, checked, ("rules", "fast", "contextual")))
         return out
 
-    def _flags(self, scores: np.ndarray, *, end: int, staff: bool) -> list[Finding]:
+    def _flags(self, scores: np.ndarray, *, staff: bool) -> list[Finding]:
         flag = self.model.thresholds.flag
         found = []
         for name, score in zip(self.model.names, scores.tolist(), strict=True):
@@ -126,7 +122,7 @@ class SemanticDetector(Detector):
                 self.finding(
                     category=entry.code,
                     start=0,
-                    end=end,
+                    end=0,  # about the whole message: no span to highlight or mask
                     severity=entry.severity,
                     score=score,
                     clauses=entry.clauses,
@@ -137,7 +133,7 @@ class SemanticDetector(Detector):
             )
         return found
 
-    def _examples(self, vector: np.ndarray, context: Context, *, end: int) -> list[Finding]:
+    def _examples(self, vector: np.ndarray, context: Context) -> list[Finding]:
         if not context.safeguarding_examples:
             return []
         examples = context.safeguarding_examples
@@ -152,7 +148,7 @@ class SemanticDetector(Detector):
             self.finding(
                 category="safeguarding_example" if entry.code == "unknown" else entry.code,
                 start=0,
-                end=end,
+                end=0,
                 severity="high",
                 score=float(similarity[best]),
                 clauses=("A.2.3",),

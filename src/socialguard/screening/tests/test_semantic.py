@@ -123,3 +123,10 @@ def test_semantic_text_undoes_evasion_but_keeps_year_groups() -> None:
 def test_the_verdict_says_which_stages_read_it() -> None:
     assert SCREENER.screen("PE kits on Tuesday please.", STAFF).stages == ("rules", "fast")
     assert "contextual" in SCREENER.screen("PE kits on Tuesday please.", PUPIL).stages
+
+
+def test_the_meaning_models_findings_have_no_span_so_masks_still_apply() -> None:
+    verdict = SCREENER.screen("go back to your country you f*cking p4ki", PUPIL)
+    semantic = [f for f in verdict.findings if f.detector == "semantic"]
+    assert all(f.start == f.end == 0 for f in semantic)
+    assert "p4ki" not in verdict.redacted
