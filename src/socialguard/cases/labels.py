@@ -10,6 +10,7 @@ register(
         "cases.report.new": "Breach report received",
         "cases.report.receipt": "Reporter sent a receipt",
         "cases.report.closed": "Breach report considered and closed",
+        "cases.report.considered": "Breach reporter told their report was considered",
         "cases.report.not_a_breach": "Report found not to be a breach",
         "cases.report.no_governor": "No governor to hear a report about the head teacher",
         "cases.report.retention_delete": "Breach report deleted (retention)",

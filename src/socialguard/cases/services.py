@@ -262,6 +262,16 @@ def breach_report_triage(
     report.triage_reason = f"Opened as case {case.reference}."
     report.triaged_by, report.triaged_at = by, timezone.now()
     report.save(update_fields=["status", "triage_reason", "triaged_by", "triaged_at"])
+    if report.reporter_email:
+        # The reporter learns that their report was considered, never whom the case is about.
+        email_after_commit(
+            recipients=[report.reporter_email],
+            subject=f"Your report {report.reference} has been considered",
+            template="cases/email/report_considered.txt",
+            context={"report": report},
+            organisation_id=report.organisation_id,
+            category="cases.report.considered",
+        )
     return case
 
 

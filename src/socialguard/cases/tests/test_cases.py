@@ -103,6 +103,25 @@ def test_not_a_breach_needs_a_reason_and_the_reporter_is_told(
     assert "school's own site" in message.body and "&#x27;" not in message.body
 
 
+def test_the_reporter_is_told_their_report_was_considered_and_nothing_about_the_case(
+    cast, django_capture_on_commit_callbacks
+):
+    submitted = report(cast)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.breach_report_triage(
+            report=submitted,
+            by=cast.head,
+            staff_member=cast.teacher,
+            clauses=["6.9"],
+            summary="Photos of pupils on a personal account",
+        )
+    [message] = [m for m in mail.outbox if m.to == ["dave@contractor.example"]]
+    assert "has been considered" in message.subject
+    assert case.reference not in message.body and "Photos of pupils" not in message.body
+    assert cast.teacher.get_full_name() not in message.body
+
+
 def test_only_case_handlers_triage(cast):
     with pytest.raises(ApplicationError) as error:
         services.breach_report_close(report=report(cast), by=cast.dsl, reason="No.")
