@@ -119,6 +119,12 @@ def approval_decide(
             "Nobody approves their own request (A.3.4).", code=ErrorCode.FORBIDDEN
         )
     on_behalf_of = _authority(step=step, user=approver)
+    if step.decisions.filter(approver=approver).exists():
+        # An all-of step waits for others; a second click or tab must not sign twice.
+        raise ApplicationError(
+            f"You have already decided the {step.name} step; it is waiting for the others.",
+            code=ErrorCode.ALREADY_DONE,
+        )
     second = second_signature(step, approver, on_behalf_of)
     if second.is_second and second.others:
         # Each sign-off is a different person's (A.3.2): the point of several is several eyes.
@@ -261,6 +267,10 @@ def approval_expire_due(*, today: date | None = None) -> int:
         request.status = ApprovalRequest.Status.EXPIRED
         request.decided_at = timezone.now()
         request.save(update_fields=["status", "decided_at", "updated_at"])
+        # As on withdrawal: nothing still says "awaiting decision" on a request that lapsed.
+        request.steps.exclude(status=ApprovalStep.Status.APPROVED).update(
+            status=ApprovalStep.Status.CANCELLED
+        )
         audit_record(actor=None, action="approvals.request.expire", target=request)
         expired += 1
     return expired

@@ -233,12 +233,6 @@ def test_all_of_a_deputy_counts_for_the_approver_they_cover(cast) -> None:  # ty
     assert request.status == ApprovalRequest.Status.APPROVED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: on an all-of step an approver who signs a second time hits the "
-    "one_decision_per_approver_step constraint (IntegrityError, a 500) instead of a plain "
-    "'you have already approved' message.",
-)
 def test_all_of_signing_twice_is_refused_in_plain_english(cast) -> None:  # type: ignore[no-untyped-def]
     # Given an all-of step that one Communications Manager has already approved
     request = _all_of_logo(cast)
@@ -433,11 +427,6 @@ def test_decided_requests_never_expire(cast) -> None:  # type: ignore[no-untyped
     assert request.status == ApprovalRequest.Status.APPROVED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: approval_expire_due leaves the open step 'Awaiting decision' (and later steps "
-    "'Not yet its turn') on a lapsed request; withdrawal and rejection cancel them.",
-)
 def test_a_lapsed_request_shows_no_step_still_awaiting_a_decision(cast) -> None:  # type: ignore[no-untyped-def]
     # Given a lapsed request
     request = _expiring(cast, TODAY - timedelta(days=1))
