@@ -241,15 +241,11 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
     _django()
     import getpass
 
-    from socialguard.accounts.models import User
+    from socialguard.accounts.services import deployment_admin_create
 
     password = os.environ.get("SOCIALGUARD_ADMIN_PASSWORD") or getpass.getpass("Password: ")
-    if len(password) < 10:
-        raise CommandError("the password must be at least 10 characters")
-    if User.objects.filter(username=args.username).exists():
-        raise CommandError(f"a user called '{args.username}' already exists")
-    User.objects.create_superuser(username=args.username, email=args.email, password=password)
-    print(f"Created deployment administrator '{args.username}'.")
+    admin = deployment_admin_create(username=args.username, email=args.email, password=password)
+    print(f"Created deployment administrator '{admin.username}'.")
     return 0
 
 

@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from django.db import transaction
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -311,3 +314,52 @@ def person_leave(*, user: User, left_on: date | None = None, by: User | None) ->
     )
     for hook in _LEAVING_HOOKS:
         hook(user, by)
+
+
+@transaction.atomic
+def deployment_admin_create(*, username: str, email: str = "", password: str) -> User:
+    """Create a deployment administrator (a superuser with no organisation), checking the
+    username, the e-mail address and the password against the deployment's validators first.
+
+    The event goes on the global audit chain, since the new administrator belongs to no
+    organisation; the actor is "system", as the command line has no signed-in person."""
+    username = username.strip()
+    email = email.strip()
+    if not username:
+        raise ApplicationError("Give the administrator a username.")
+    try:
+        User.username_validator(username)
+    except ValidationError:
+        raise ApplicationError(
+            f"'{username}' is not a valid username: use letters, digits and @ . + - _ only."
+        ) from None
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ApplicationError(f"'{email}' is not an e-mail address.") from None
+    if User.objects.filter(username=username).exists():
+        raise ApplicationError(
+            f"A user called '{username}' already exists.", code=ErrorCode.CONFLICT
+        )
+    try:
+        validate_password(password, user=User(username=username, email=email))
+    except ValidationError as error:
+        raise ApplicationError(
+            "The password is too weak: " + " ".join(error.messages), detail=error.messages
+        ) from None
+    try:
+        with transaction.atomic():
+            admin = User.objects.create_superuser(username=username, email=email, password=password)
+    except IntegrityError:  # created by someone else between the check and the insert
+        raise ApplicationError(
+            f"A user called '{username}' already exists.", code=ErrorCode.CONFLICT
+        ) from None
+    audit_record(
+        actor=None,
+        action="accounts.deployment_admin.create",
+        target=admin,
+        target_repr=username,
+        details={"username": username},
+    )
+    return admin
