@@ -169,10 +169,15 @@ class SemanticModel:
     def context_scores(self, vectors: np.ndarray) -> np.ndarray:
         return self.context_heads.scores(vectors)
 
-    def gated(self, fast_row: np.ndarray) -> bool:
-        """Whether the fast stage is unsure enough, for any head, to ask the contextual stage."""
+    def gated(self, fast_row: np.ndarray, *, skip: frozenset[str] = frozenset()) -> bool:
+        """Whether the fast stage is unsure enough, for any head but ``skip``, to ask the
+        contextual stage."""
         gate = self.thresholds.gate
-        return any(score >= gate[name] for name, score in zip(self.names, fast_row, strict=True))
+        return any(
+            score >= gate[name]
+            for name, score in zip(self.names, fast_row, strict=True)
+            if name not in skip
+        )
 
     def example_vectors(self, texts: tuple[str, ...]) -> np.ndarray:
         return _example_vectors(self, texts)

@@ -93,7 +93,10 @@ class SemanticDetector(Detector):
             for index, (ctx, rules) in enumerate(zip(contexts, rule_findings, strict=True))
             if ctx.author_role in CONTEXTUAL_ROLES
             or ctx.safeguarding_examples
-            or self.model.gated(fast[index])
+            # For staff the children's heads do not speak (below), so they need not be asked.
+            or self.model.gated(
+                fast[index], skip=CHILDREN_HEADS if ctx.author_role == "staff" else frozenset()
+            )
             or any(f.category in RULE_HEAD for f in rules)
         ]
         vectors = self.model.context_vectors([words[i] for i in wanted])
