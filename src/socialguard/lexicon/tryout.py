@@ -130,7 +130,7 @@ def try_example(*, text: str, organisation_id: int) -> Tryout:
     semantic = Screener.default().semantic
     if semantic is None:
         return Tryout(text, 0, [], 0, note="The meaning model is not installed on this server.")
-    model = semantic.model  # type: ignore[attr-defined]
+    model = semantic.model
     sample = recent_sample(organisation_id=organisation_id)
     if not sample:
         return _result(text, sample, [])

@@ -17,6 +17,7 @@ from socialguard.screening.base import (
 )
 from socialguard.screening.categories import category as registry_entry
 from socialguard.screening.categories import routing_for
+from socialguard.screening.detectors.semantic import SemanticDetector
 from socialguard.screening.normalise import normalise
 from socialguard.screening.registry import build_detectors
 
@@ -36,7 +37,9 @@ REDACTION_LABELS = {
 
 
 class Screener:
-    def __init__(self, detectors: Sequence[Detector], semantic: Detector | None = None) -> None:
+    def __init__(
+        self, detectors: Sequence[Detector], semantic: SemanticDetector | None = None
+    ) -> None:
         self.detectors = list(detectors)
         self.semantic = semantic
 
@@ -62,9 +65,6 @@ class Screener:
             return [
                 self._decide(t, _merge(r), ("rules",)) for t, r in zip(texts, rules, strict=True)
             ]
-        from socialguard.screening.detectors.semantic import SemanticDetector
-
-        assert isinstance(self.semantic, SemanticDetector)
         assessments = self.semantic.assess(normalised, contexts, rules)
         return [
             self._decide(text, _merge(a.rules + a.findings), a.stages)
@@ -127,7 +127,6 @@ def _redact(text: str, findings: list[Finding]) -> str:
 
 @lru_cache(maxsize=1)
 def _default() -> Screener:
-    from socialguard.screening.detectors.semantic import SemanticDetector
     from socialguard.screening.semantic import SemanticModel
 
     semantic = SemanticDetector() if SemanticModel.available() else None

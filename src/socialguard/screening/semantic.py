@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -181,14 +180,6 @@ class SemanticModel:
 
     def example_vectors(self, texts: tuple[str, ...]) -> np.ndarray:
         return _example_vectors(self, texts)
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "heads": list(self.names),
-            "gate": self.thresholds.gate,
-            "flag": self.thresholds.flag,
-            "clear": self.thresholds.clear,
-        }
 
 
 @lru_cache(maxsize=64)
