@@ -29,6 +29,9 @@ def _environment(**env: str) -> dict[str, str]:
             "SECURE_SSL_REDIRECT",
             "SECURE_HSTS_SECONDS",
             "SECURE_COOKIES",
+            # The browser tests set this for Playwright's event loop; a deployment never does,
+            # and `check --deploy` rightly refuses it (async.E001).
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
     environment.update(
