@@ -25,6 +25,7 @@ from socialguard.audit.services import audit_record
 from socialguard.notifications.services import email_after_commit
 from socialguard.safeguarding.escalations import tell_leads
 from socialguard.safeguarding.models import Concern, ConcernEntry, Escalation
+from socialguard.safeguarding.permissions import lead_opens
 from socialguard.safeguarding.services import category_label
 
 STEP = timedelta(minutes=15)
@@ -38,6 +39,13 @@ def _escalate(concern: Concern, level: int, now: datetime) -> str | None:
         level=level,
         exclude=[concern.reporter_id],
     )
+    # A new lead whose role began after the concern was recorded does not open it until
+    # confirmed (A.2.3), so the chase is not theirs either: not even its category.
+    people = [p for p in people if lead_opens(p, concern.created_at)]
+    if not people and level == 1:  # no cover lead who may open it: straight to the head
+        level, people = safeguarding_escalation(
+            organisation=concern.organisation, school=concern.school, level=2
+        )
     updated = Concern.objects.filter(
         pk=concern.pk, reminder_level=concern.reminder_level, acknowledged_at__isnull=True
     ).update(reminder_level=level, **({"head_teacher_may_view": True} if level == 2 else {}))
@@ -96,6 +104,7 @@ def _escalate_item(escalation: Escalation, level: int, now: datetime) -> str | N
     level, people = safeguarding_escalation(
         organisation=escalation.organisation, school=escalation.school, level=level
     )
+    people = [p for p in people if lead_opens(p, escalation.escalated_at)]
     updated = Escalation.objects.filter(
         pk=escalation.pk,
         reminder_level=escalation.reminder_level,

@@ -85,3 +85,21 @@ def test_the_worker_runs_the_check(cast) -> None:  # type: ignore[no-untyped-def
     concern = record(cast, school=cast.junior)
     Concern.objects.filter(pk=concern.pk).update(created_at=timezone.now() - timedelta(minutes=20))
     assert any(concern.reference in line for line in periodic_checks())
+
+
+def test_a_new_unconfirmed_lead_is_not_chased_about_an_earlier_concern(
+    cast, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    # Given a concern at the junior school, then a new deputy given the role after it was
+    # recorded and not yet confirmed by a lead or the head (A.2.3, issue 10 finding 9)
+    from socialguard.accounts import services as accounts
+
+    concern = record(cast, school=cast.junior)
+    accounts.role_assign(user=cast.admin, role="deputy_dsl", school=cast.infant, by=cast.head)
+    mail.outbox.clear()
+    # When nobody opens it for 16 minutes and the cover leads are chased
+    _run(16, concern, django_capture_on_commit_callbacks)
+    # Then the chase reaches the cover deputy in post, never the new lead: not even its category
+    (message,) = mail.outbox
+    assert cast.deputy_dsl.email in message.to
+    assert cast.admin.email not in message.to
