@@ -18,6 +18,7 @@ NOT_PAGES = frozenset(
         "core:healthz",
         "accounts:logout",
         "audit:export",
+        "integrations:roster_import_apply",
         "policy:acknowledge",
         "sites:submit",
         "sites:publish_document",
@@ -171,6 +172,14 @@ def _message() -> Any:
     )
 
 
+def _roster_import() -> dict[str, Any] | None:
+    """The demo's roster import (a dry run)."""
+    from django.apps import apps
+
+    found = apps.get_model("integrations", "RosterImport").objects.order_by("pk").first()
+    return None if found is None else {"pk": found.pk}
+
+
 def _lexicon(model: str) -> int | None:
     """A row of the lead's watch lists; the demo may have none (then the page is skipped)."""
     from django.apps import apps
@@ -252,6 +261,9 @@ PAGES: dict[str, list[tuple[str, Kwargs]]] = {
     "cases:media_new": [("teacher", _NONE)],
     "cases:media_detail": [("head", lambda: {"pk": _enquiry().pk})],
     "reports:governance": [("governor", _NONE)],
+    "integrations:roster": [("admin", _NONE)],
+    "integrations:roster_columns": [("admin", _NONE)],
+    "integrations:roster_import": [("admin", lambda: _roster_import())],
     "lexicon:index": [("dsl", _NONE), ("comms", _NONE)],
     "lexicon:phrases": [("dsl", _NONE)],
     "lexicon:phrase_edit": [("dsl", lambda: _edit("phrase", "SafeguardingPhrase"))],

@@ -302,6 +302,7 @@ def _sources() -> dict[str, Callable[[Any], list[tuple[Any, ...]]]]:
         MediaEnquiry,
     )
     from socialguard.community.models import Contribution, Image
+    from socialguard.integrations.models import RosterImport
     from socialguard.moderation.models import ReviewItem
     from socialguard.notifications.models import OutboxMessage
     from socialguard.safeguarding.models import Concern, ConcernAction, ConcernEvidence, Escalation
@@ -346,6 +347,7 @@ def _sources() -> dict[str, Callable[[Any], list[tuple[Any, ...]]]]:
         "lead_role": lambda org: _model_rows(
             RoleAssignment, org, role__in=[Role.DSL, Role.DEPUTY_DSL]
         ),
+        "roster_import": lambda org: _model_rows(RosterImport, org),
     }
 
 

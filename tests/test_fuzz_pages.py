@@ -263,6 +263,7 @@ PREFIX_FILL = {  # every page under a prefix takes its <pk> from one model
     "community/<int:pk>/": HOSTED,
     "safeguarding/<int:pk>/": _first("safeguarding.Concern"),
     "cases/<int:pk>/": _first("cases.BreachCase"),
+    "integrations/roster/<int:pk>/": _first("integrations.RosterImport"),
 }
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 ADMIN_OBJECT = re.compile(r"^admin/(\w+)/(\w+)/<path:object_id>/")

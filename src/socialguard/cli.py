@@ -264,6 +264,13 @@ def cmd_roster_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    _django()
+    from socialguard.integrations.cli import run
+
+    return run(args, _organisation(args.organisation))
+
+
 def _screening_cli() -> Any:
     """The engine's own CLI module, imported by name: it has no Django, so 'screen' starts fast."""
     import importlib
@@ -434,13 +441,17 @@ def build_parser() -> Parser:
     admin.add_argument("--email", default="")
     admin.set_defaults(func=cmd_createadmin)
 
-    roster = sub.add_parser("roster", help="export the roster the screening engine uses")
+    roster = sub.add_parser("roster", help="the roster: import it from the MIS, or export it")
     roster_sub = roster.add_subparsers(dest="roster_command", metavar="ACTION", parser_class=Parser)
     roster_sub.required = True
     export = roster_sub.add_parser("export", help="write the roster JSON for an organisation")
     export.add_argument("--organisation", metavar="SLUG")
     export.add_argument("--output", "-o", metavar="FILE")
     export.set_defaults(func=cmd_roster_export)
+    from socialguard.integrations.cli import add_parser as add_roster_import
+
+    add_roster_import(roster_sub)
+    roster_sub.choices["import"].set_defaults(func=cmd_roster_import)
 
     sites = sub.add_parser("sites", help="official sites: run the periodic checks by hand")
     sites_sub = sites.add_subparsers(dest="sites_command", metavar="ACTION", parser_class=Parser)

@@ -363,3 +363,41 @@ def deployment_admin_create(*, username: str, email: str = "", password: str) ->
         details={"username": username},
     )
     return admin
+
+
+_DETAIL_FIELDS = ("first_name", "last_name", "email", "position")
+
+
+@transaction.atomic
+def person_details_update(
+    *,
+    user: User,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+    position: str | None = None,
+    by: User | None,
+) -> list[str]:
+    """Change a person's names, e-mail address or position (a roster import from the MIS, where
+    the school keeps them). Returns the fields that changed; nothing changed writes nothing."""
+    wanted = {"first_name": first_name, "last_name": last_name, "email": email}
+    wanted["position"] = position
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ApplicationError(f"'{email}' is not an e-mail address.") from None
+    changed = [f for f in _DETAIL_FIELDS if wanted[f] is not None and getattr(user, f) != wanted[f]]
+    if not changed:
+        return []
+    before = {f: getattr(user, f) for f in changed}
+    for field in changed:
+        setattr(user, field, wanted[field])
+    user.save(update_fields=changed)
+    audit_record(
+        actor=by,
+        action="accounts.person.update",
+        target=user,
+        details={"fields": changed, "before": before},
+    )
+    return changed

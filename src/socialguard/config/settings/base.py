@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "socialguard.cases",
     "socialguard.reports",
     "socialguard.api",
+    "socialguard.integrations",
 ]
 
 MIDDLEWARE = [

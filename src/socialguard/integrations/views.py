@@ -1,0 +1,111 @@
+"""Thin pages for the organisation's administrator: import the roster from the MIS (upload,
+dry run, apply) and save the MIS's column names. Everyone else is refused (403)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from socialguard.accounts.models import Organisation, User
+from socialguard.core.errors import ApplicationError, ErrorCode
+from socialguard.core.http import choice, signed_in_user
+from socialguard.integrations import rosterfile, selectors, services
+from socialguard.integrations.forms import RosterColumnsForm, RosterUploadForm
+from socialguard.integrations.models import RosterImport
+
+
+def _manager(request: HttpRequest) -> tuple[User, Organisation]:
+    user = signed_in_user(request)
+    if user.organisation is None or not selectors.may_manage_integrations(user):
+        raise PermissionDenied("Only the organisation's administrator imports the roster.")
+    return user, user.organisation
+
+
+def roster(request: HttpRequest) -> HttpResponse:
+    user, organisation = _manager(request)
+    form = RosterUploadForm(request.POST or None, request.FILES or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            roster_import = services.roster_import_create(
+                organisation=organisation,
+                kind=form.cleaned_data["kind"],
+                source=form.cleaned_data["source"],
+                data=upload.read(rosterfile.MAX_BYTES + 1),
+                filename=upload.name or "",
+                school=form.cleaned_data["school"],
+                by=user,
+            )
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("integrations:roster_import", pk=roster_import.pk)
+    context = {"form": form, "imports": selectors.roster_imports_of(organisation=organisation)}
+    return render(request, "integrations/roster.html", context, status=400 if form.errors else 200)
+
+
+def roster_columns(request: HttpRequest) -> HttpResponse:
+    user, organisation = _manager(request)
+    kind = choice(
+        request.POST.get("kind") or request.GET.get("kind") or rosterfile.PUPILS,
+        rosterfile.KINDS,
+        label="kind of roster",
+    )
+    saved = selectors.roster_mapping_of(organisation=organisation, kind=kind)
+    form = RosterColumnsForm(
+        request.POST if request.method == "POST" else None,
+        kind=kind,
+        initial_columns=saved or rosterfile.PRESETS[rosterfile.SIMS][kind],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.roster_mapping_save(
+                organisation=organisation, kind=kind, columns=form.cleaned_data, by=user
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Your column names are saved.")
+            return redirect("integrations:roster")
+    context = {"form": form, "kind": kind, "saved": bool(saved)}
+    return render(
+        request, "integrations/roster_columns.html", context, status=400 if form.errors else 200
+    )
+
+
+def _import(request: HttpRequest, pk: int) -> tuple[User, RosterImport]:
+    user, _ = _manager(request)
+    try:
+        return user, selectors.access_roster_import(user=user, pk=pk)
+    except ApplicationError as error:
+        raise Http404(error.message) from error
+
+
+def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
+    _, found = _import(request, pk)
+    plan = (
+        selectors.roster_plan(roster_import=found) if found.status == found.Status.PREVIEW else None
+    )
+    return render(request, "integrations/roster_import.html", {"import": found, "plan": plan})
+
+
+def roster_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    user, found = _import(request, pk)
+    try:
+        plan = services.roster_import_apply(roster_import=found, by=user)
+    except ApplicationError as error:
+        if error.code == ErrorCode.FORBIDDEN:
+            raise PermissionDenied(error.message) from error
+        messages.error(request, error.message)
+    else:
+        counts = plan.counts
+        messages.success(
+            request,
+            f"Applied: {counts['joiners']} joined, {counts['changes']} changed, "
+            f"{counts['leavers']} left.",
+        )
+    return redirect("integrations:roster_import", pk=found.pk)
