@@ -17,6 +17,18 @@ NOT_PAGES = frozenset(
     {
         "core:healthz",
         "accounts:logout",
+        # Two-step sign-in: POST-only and JSON calls; the code page redirects anyone without a
+        # second step set up (the demo's people have none), so accounts/tests/test_mfa.py and
+        # tests/browser/test_sso_and_mfa.py open it instead.
+        "accounts:mfa_verify",
+        "accounts:mfa_recovery_codes",
+        "accounts:mfa_remove",
+        "accounts:passkey_register_options",
+        "accounts:passkey_register",
+        "accounts:passkey_sign_in_options",
+        "accounts:passkey_sign_in",
+        # The identity provider's answer (400 without one; accounts/tests/test_sso.py).
+        "accounts:sso_callback",
         "audit:export",
         "integrations:roster_import_apply",
         "policy:acknowledge",
@@ -211,6 +223,10 @@ PAGES: dict[str, list[tuple[str, Kwargs]]] = {
     "accounts:password_reset_complete": [("", _NONE)],
     "accounts:password_reset_confirm": [("", lambda: {"uidb64": "MQ", "token": "not-a-token"})],
     "accounts:role_confirm": [("head", lambda: {"pk": _lead_role().pk})],
+    "accounts:mfa": [("dsl", _NONE), ("teacher", _NONE)],
+    "accounts:mfa_totp": [("dsl", _NONE)],
+    "accounts:sso_start": [("", _NONE)],
+    "accounts:sso_settings": [("admin", _NONE)],
     "policy:current": [("", _NONE), ("teacher", _NONE)],
     "policy:for_organisation": [("", lambda: {"slug": "roselands-stafford"})],
     "policy:acknowledgements": [("head", _NONE)],

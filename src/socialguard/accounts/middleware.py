@@ -15,7 +15,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from socialguard.accounts.models import SAFEGUARDING_ROLES, Role
 from socialguard.accounts.selectors import has_role
@@ -58,6 +60,8 @@ def session_started(sender: object, request: HttpRequest, user: object, **kwargs
     if request is None or not hasattr(request, "session"):
         return
     now = time.time()
+    # Every sign-in passes the second step afresh (accounts.mfa).
+    request.session.pop("sg_mfa_verified_at", None)
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
     request.session[SENSITIVE] = _is_sensitive(user)
@@ -102,3 +106,47 @@ class SessionTimeoutMiddleware:
     def _sign_out(request: HttpRequest, reason: str) -> None:
         logout(request)
         messages.info(request, f"{reason} Please sign in again.")
+
+
+# Where a concern, a case or the admin can be opened (accounts.mfa: the second step guards them).
+MFA_PROTECTED_PREFIXES = ("/safeguarding/", "/cases/", "/admin/")
+
+
+class MfaRequiredMiddleware:
+    """Before a safeguarding lead, a head teacher or an administrator opens a concern, a case
+    or the admin, they pass a second step: set one up if they have none, or give a code (or a
+    passkey) once per sign-in. Everyone else's pages are untouched."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.path.startswith(MFA_PROTECTED_PREFIXES)
+            and request.user.is_authenticated
+            and not request.session.get("sg_mfa_verified_at")
+        ):
+            from socialguard.accounts import mfa
+
+            # A person without the admin is sent to its sign-in page by the admin itself.
+            admin_only = request.path.startswith("/admin/") and not request.user.is_staff
+            if not admin_only and mfa.needs_mfa(request.user):
+                return self._second_step(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _second_step(request: HttpRequest) -> HttpResponse:
+        from socialguard.accounts.models import MfaMethod
+
+        enrolled = MfaMethod.objects.filter(
+            user_id=int(request.user.pk or 0), confirmed_at__isnull=False
+        ).exists()
+        target = "accounts:mfa_verify" if enrolled else "accounts:mfa"
+        if not enrolled:
+            messages.info(
+                request,
+                "Safeguarding records, cases and the admin need a second step when you sign "
+                "in. Set one up below, then carry on.",
+            )
+        next_url = request.get_full_path() if request.method == "GET" else "/"
+        return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': next_url})}")

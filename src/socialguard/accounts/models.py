@@ -214,3 +214,83 @@ class RoleAssignment(TimeStampedModel):
         """When the role really began: given in the system, and not before its start date."""
         start = timezone.make_aware(datetime.combine(self.starts_on, time.min))
         return max(self.granted_at, start)
+
+
+class MfaMethod(TimeStampedModel):
+    """A second step of signing in that a person has set up: an authenticator app (TOTP) or a
+    passkey. Safeguarding leads, head teachers and administrators must have one before they open
+    a concern, a case or the admin (``accounts.mfa``)."""
+
+    class Kind(models.TextChoices):
+        TOTP = "totp", "Authenticator app"
+        PASSKEY = "passkey", "Passkey"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mfa_methods")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = models.CharField(max_length=80, blank=True)
+    # TOTP: the shared secret, encrypted (accounts.secrets); a passkey has none.
+    secret = models.TextField(blank=True)
+    # TOTP: confirmed once the person typed a code from their app; until then it is not a method.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # TOTP: the last 30-second step accepted, so one code is never accepted twice.
+    last_step = models.BigIntegerField(null=True, blank=True)
+    # Passkey: the credential's id (base64url), its public key (COSE) and signature counter.
+    credential_id = models.CharField(max_length=400, blank=True)
+    public_key = models.BinaryField(blank=True, default=b"")
+    sign_count = models.PositiveBigIntegerField(default=0)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credential_id"],
+                condition=~Q(credential_id=""),
+                name="passkey_credential_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.get_kind_display()
+
+
+class RecoveryCode(models.Model):
+    """A one-use code for a person who has lost their phone or passkey; only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "code_hash"])]
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.user}" + (" (used)" if self.used_at else "")
+
+
+class SingleSignOn(TimeStampedModel):
+    """An organisation's identity provider (OpenID Connect): people sign in with their school
+    account, matched to an existing person by e-mail address; nobody is created by signing in."""
+
+    class Provider(models.TextChoices):
+        MICROSOFT = "microsoft", "Microsoft Entra ID (Microsoft 365)"
+        GOOGLE = "google", "Google Workspace"
+        OTHER = "other", "Another OpenID Connect provider"
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="single_sign_on"
+    )
+    provider = models.CharField(max_length=12, choices=Provider.choices)
+    enabled = models.BooleanField(default=True)
+    client_id = models.CharField(max_length=200)
+    # Encrypted (accounts.secrets) and never shown again once saved.
+    client_secret = models.TextField(blank=True)
+    # Microsoft: the directory (tenant) id or domain; Google: the Workspace domain (checked
+    # against the hd claim); another provider: its issuer address.
+    tenant = models.CharField(max_length=200, blank=True)
+    domain = models.CharField(max_length=200, blank=True)
+    issuer = models.URLField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()} for {self.organisation}"

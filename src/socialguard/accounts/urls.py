@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from socialguard.accounts import passwords, views
+from socialguard.accounts import mfa_views, passwords, sso_views, views
 from socialguard.accounts.models import Role
 from socialguard.core.access import EVERYONE, PUBLIC, access
 
@@ -59,5 +59,70 @@ urlpatterns = [
         allow={Role.HEAD_TEACHER},
         may={Role.DSL, Role.DEPUTY_DSL},
         objects="lead_role",
+    ),
+    # Two-step sign-in (accounts.mfa): each person's own; nothing of anyone else's is reachable.
+    access(path("mfa/", mfa_views.mfa_overview, name="mfa"), allow={EVERYONE}),
+    access(path("mfa/authenticator/", mfa_views.mfa_totp_setup, name="mfa_totp"), allow={EVERYONE}),
+    access(
+        path("mfa/verify/", mfa_views.mfa_verify, name="mfa_verify"),
+        allow={EVERYONE},
+        # Without a second step set up, the page sends the person to set one up.
+        ok=(200, 302),
+    ),
+    access(
+        path("mfa/recovery-codes/", mfa_views.mfa_recovery_codes, name="mfa_recovery_codes"),
+        allow={EVERYONE},
+        action=True,
+    ),
+    access(
+        path("mfa/remove/", mfa_views.mfa_method_remove, name="mfa_remove"),
+        allow={EVERYONE},
+        action=True,
+    ),
+    access(
+        path(
+            "mfa/passkeys/new/options/",
+            mfa_views.passkey_register_options,
+            name="passkey_register_options",
+        ),
+        allow={EVERYONE},
+        action=True,
+    ),
+    access(
+        path("mfa/passkeys/new/", mfa_views.passkey_register, name="passkey_register"),
+        allow={EVERYONE},
+        action=True,
+    ),
+    access(
+        path(
+            "mfa/passkeys/sign-in/options/",
+            mfa_views.passkey_sign_in_options,
+            name="passkey_sign_in_options",
+        ),
+        allow={EVERYONE},
+        action=True,
+    ),
+    access(
+        path("mfa/passkeys/sign-in/", mfa_views.passkey_sign_in, name="passkey_sign_in"),
+        allow={EVERYONE},
+        action=True,
+    ),
+    # Single sign-on with the school's identity provider (accounts.sso).
+    access(
+        path("sso/", sso_views.sso_start, name="sso_start"),
+        anonymous=PUBLIC,
+        allow={EVERYONE},
+    ),
+    access(
+        path("sso/callback/", sso_views.sso_callback, name="sso_callback"),
+        anonymous=PUBLIC,
+        allow={EVERYONE},
+        # Only the provider's answer to a sign-in started here is accepted; anything else is
+        # refused in plain words.
+        ok=400,
+    ),
+    access(
+        path("sso/settings/", sso_views.sso_settings, name="sso_settings"),
+        allow={Role.ADMINISTRATOR},
     ),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -17,6 +19,11 @@ from socialguard.core.errors import ApplicationError, ErrorCode
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from socialguard.accounts.sso import single_sign_on_any_enabled
+
+        return {**super().get_context_data(**kwargs), "sso": single_sign_on_any_enabled()}
 
 
 @require_http_methods(["GET", "POST"])

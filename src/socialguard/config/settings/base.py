@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "socialguard.core.middleware.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "socialguard.accounts.middleware.SessionTimeoutMiddleware",
+    # A second step before a concern, a case or the admin (accounts.mfa).
+    "socialguard.accounts.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # After the others that handle sign-in, as django-axes asks: it turns a locked-out
@@ -174,6 +176,11 @@ SOCIALGUARD_LOGIN_ADDRESS_FAILURE_LIMIT = int(
 AXES_COOLOFF_TIME = timedelta(
     minutes=int(os.environ.get("SOCIALGUARD_LOGIN_LOCKOUT_MINUTES", "15"))
 )
+# Two-step sign-in (accounts.mfa): safeguarding leads, head teachers and administrators pass a
+# second step before a concern, a case or the admin. On unless SOCIALGUARD_MFA_REQUIRED=0.
+SOCIALGUARD_MFA_REQUIRED = os.environ.get("SOCIALGUARD_MFA_REQUIRED", "1") == "1"
+# Single sign-on (accounts.sso): how long to wait for the school's identity provider.
+SOCIALGUARD_SSO_TIMEOUT_SECONDS = int(os.environ.get("SOCIALGUARD_SSO_TIMEOUT_SECONDS", "10"))
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "socialguard.core.throttle.client_ip"
