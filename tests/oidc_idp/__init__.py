@@ -32,7 +32,7 @@ def _free_port() -> int:
 @contextmanager
 def oidc_provider(*, redirect_uris: list[str], people: list[dict[str, str]]) -> Iterator[Provider]:
     port = _free_port()
-    secret = "test-client-secret-not-real"  # noqa: S105
+    secret = "test-client-secret-not-real"
     config = {
         "port": port,
         "client_id": "socialguard-test",
@@ -60,9 +60,7 @@ def oidc_provider(*, redirect_uris: list[str], people: list[dict[str, str]]) -> 
             if not line.startswith("READY"):
                 process.kill()
                 raise RuntimeError(f"the test OIDC provider did not start: {process.stderr.read()}")  # type: ignore[union-attr]
-            yield Provider(
-                f"http://127.0.0.1:{port}/openid", "socialguard-test", config["client_secret"]
-            )
+            yield Provider(f"http://127.0.0.1:{port}/openid", "socialguard-test", secret)
         finally:
             process.terminate()
             process.wait(timeout=10)

@@ -250,6 +250,9 @@ def navigation_links_for(user: Any) -> list[tuple[str, str]]:
         links.append(("Audit trail", reverse("audit:events")))
     if user.has_perm("notifications.view_outbox"):
         links.append(("Outbox", reverse("notifications:outbox")))
+    if has_role(user, Role.ADMINISTRATOR) and user.organisation_id is not None:
+        # Issue 15: the organisation's own identity provider (accounts.sso).
+        links.append(("School sign-in", reverse("accounts:sso_settings")))
     if user.is_staff:
         links.append(("Administration", reverse("admin:index")))
     return links

@@ -55,7 +55,7 @@ def sso_start(request: HttpRequest) -> HttpResponse:
                 error = failure.message
             else:
                 request.session[NEXT_KEY] = next_url
-                return redirect(target)
+                return _continue_to(request, target)
     return render(
         request,
         "accounts/sso_start.html",
@@ -82,6 +82,13 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, request.session.pop(NEXT_KEY, "") or "")
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+
+
+def _continue_to(request: HttpRequest, target: str) -> HttpResponse:
+    """Send the browser on to the provider. Not a redirect: the pages' Content-Security-Policy
+    (form-action 'self') stops a form's answer from leading to another site, as it should;
+    a page that moves on by itself (and offers the link) is a navigation, which it allows."""
+    return render(request, "accounts/sso_continue.html", {"target": target})
 
 
 def _failed(request: HttpRequest, message: str, status: int) -> HttpResponse:
