@@ -8,14 +8,17 @@ retries (a task whose worker died is run again) never send it twice.
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils.html import escape
 
 from socialguard.notifications.backends import CATEGORY_HEADER, KEY_HEADER, ORGANISATION_HEADER
 from socialguard.notifications.models import EmailDelivery
@@ -84,10 +87,37 @@ def email_deliver(
         headers[KEY_HEADER] = key
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
         headers["Message-ID"] = f"<{digest}@socialguard.invalid>"
-    message = EmailMessage(
+    message = EmailMultiAlternatives(
         subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to, headers=headers
     )
+    message.attach_alternative(email_html(body), "text/html")
     sent = message.send()
     if key:
         EmailDelivery.objects.get_or_create(key=key)
     return sent
+
+
+_LINK = re.compile(r"(https?://[^\s<>\"]+)")
+
+
+def email_html(body: str) -> str:
+    """The HTML part of a message: the same words as its plain-text part (paragraphs kept,
+    addresses made links), escaped, so that a mail client that prefers HTML shows no more and
+    no less than the text."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body.strip()) if p.strip()]
+    parts = []
+    for paragraph in paragraphs:
+        html = _LINK.sub(r'<a href="\1">\1</a>', escape(paragraph)).replace("\n", "<br>\n")
+        parts.append(f"<p>{html}</p>")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"></head>\n'
+        '<body style="font-family: sans-serif; line-height: 1.5">\n'
+        + "\n".join(parts)
+        + "\n</body></html>\n"
+    )
+
+
+def email_retry_delay(attempt: int) -> timedelta:
+    """How long to wait before the next try after ``attempt`` failed: one minute, doubling, at
+    most an hour (a relay down for maintenance is retried for most of a day)."""
+    return timedelta(minutes=min(2 ** (attempt - 1), 60))

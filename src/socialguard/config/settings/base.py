@@ -224,6 +224,15 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+# TLS from the first byte (port 465) instead of STARTTLS; a client certificate where the relay
+# asks for one; the relay's own CA bundle where its certificate is not from a public CA.
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "") == "1"
+EMAIL_SSL_CERTFILE = os.environ.get("EMAIL_SSL_CERTFILE") or None
+EMAIL_SSL_KEYFILE = os.environ.get("EMAIL_SSL_KEYFILE") or None
+EMAIL_SSL_CA_FILE = os.environ.get("EMAIL_SSL_CA_FILE", "")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# Tries before a message the mail server keeps refusing is given up (notifications.tasks).
+SOCIALGUARD_EMAIL_ATTEMPTS = int(os.environ.get("SOCIALGUARD_EMAIL_ATTEMPTS", "12"))
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "socialguard <no-reply@socialguard.invalid>"
 )

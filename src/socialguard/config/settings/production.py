@@ -21,7 +21,7 @@ if len(SOCIALGUARD_AUDIT_KEY) < 32 or SOCIALGUARD_AUDIT_KEY == SECRET_KEY:
         "different from SECRET_KEY, in production (it keys the audit trail's hash chain)."
     )
 DEBUG = False
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "socialguard.notifications.smtp.EmailBackend")
 
 # HTTPS only, by default: `manage.py check --deploy` is clean with nothing set. Each switch is
 # documented in the README's configuration section.
