@@ -51,6 +51,9 @@ def test_a_teacher_signs_in_through_the_school_identity_provider(  # type: ignor
         page.get_by_role("link", name="Sign in with your school account").click()
         page.get_by_label("School e-mail address").fill(cast.teacher.email)
         screenshot(page, "sso-start-desktop")
+        page.set_viewport_size(PHONE)
+        screenshot(page, "sso-start-phone")
+        page.set_viewport_size({"width": 1280, "height": 900})
         page.get_by_role("button", name="Continue to my school's sign-in").click()
         # At the school's provider (another server, another port)
         page.wait_for_url(re.compile(r"http://127\.0\.0\.1:\d+/login/"))
@@ -137,4 +140,25 @@ def test_a_passkey_is_the_second_step(page, cast, enforced) -> None:  # type: ig
     # Then the passkey opens them
     page.wait_for_url(re.compile(r".*/safeguarding/$"))
     assert page.get_by_role("heading", name="Concerns").first.is_visible()
+    assert not _refused(page)
+
+
+def test_the_administrator_sets_up_the_school_sign_in_in_the_browser(page, cast) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, cast.admin.username, PASSWORD)
+    page.get_by_role("link", name="School sign-in").click()
+    page.get_by_label("Provider", exact=True).select_option("microsoft")
+    page.get_by_label("Client (application) id").fill("0f1e2d3c-aaaa-bbbb-cccc-123456789abc")
+    page.get_by_label("Client secret").fill("a-secret-from-entra")
+    page.get_by_label("Microsoft: directory (tenant) id or domain").fill("roselands.example")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Saved. People can now sign in with their school account.").is_visible()
+    assert "a-secret-from-entra" not in page.content()
+    assert page.get_by_text("A secret is saved; it is never shown again.").is_visible()
+    config = SingleSignOn.objects.get(organisation=cast.organisation)
+    assert config.provider == "microsoft" and sso.issuer_of(config).endswith(
+        "/roselands.example/v2.0"
+    )
+    screenshot(page, "sso-settings-desktop")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "sso-settings-phone")
     assert not _refused(page)

@@ -240,3 +240,21 @@ def test_the_reset_is_an_admin_action(cast: Any, django_capture_on_commit_callba
     assert response.status_code == 302
     assert not MfaMethod.objects.filter(user=cast.dsl).exists()
     assert any(cast.dsl.email in m.to for m in mail.outbox)
+
+
+def test_the_requirement_is_on_by_default_outside_the_test_settings(monkeypatch: Any) -> None:
+    # Given no SOCIALGUARD_MFA_REQUIRED in the environment (production and the demo)
+    import importlib
+
+    from socialguard.config.settings import base
+
+    monkeypatch.delenv("SOCIALGUARD_MFA_REQUIRED", raising=False)
+    try:
+        # Then the shared settings require the second step; "0" turns it off
+        assert importlib.reload(base).SOCIALGUARD_MFA_REQUIRED is True
+        monkeypatch.setenv("SOCIALGUARD_MFA_REQUIRED", "0")
+        assert importlib.reload(base).SOCIALGUARD_MFA_REQUIRED is False
+    finally:
+        monkeypatch.delenv("SOCIALGUARD_MFA_REQUIRED", raising=False)
+        importlib.reload(base)
+    assert "socialguard.accounts.middleware.MfaRequiredMiddleware" in base.MIDDLEWARE
