@@ -278,6 +278,7 @@ PAGES: dict[str, list[tuple[str, Kwargs]]] = {
     "cases:media_detail": [("head", lambda: {"pk": _enquiry().pk})],
     "reports:governance": [("governor", _NONE)],
     "integrations:roster": [("admin", _NONE)],
+    "integrations:webhook": [("admin", _NONE)],
     "integrations:roster_columns": [("admin", _NONE)],
     "integrations:roster_import": [("admin", lambda: _roster_import())],
     "lexicon:index": [("dsl", _NONE), ("comms", _NONE)],

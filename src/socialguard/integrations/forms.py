@@ -58,3 +58,13 @@ class RosterColumnsForm(forms.Form):
                 if name == rosterfile.FIELDS[kind][0]
                 else "",
             )
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        label="Address to send notices to",
+        max_length=500,
+        assume_scheme="https",
+        help_text="The webhook address your safeguarding system (CPOMS, MyConcern) gives you.",
+    )
+    enabled = forms.BooleanField(label="Send a notice for each new concern", required=False)

@@ -9,6 +9,11 @@ def register() -> None:
 
     register_names_provider(preferred_names)
 
+    from socialguard.integrations.webhooks import concern_notice_queue
+    from socialguard.safeguarding.services import register_concern_hook
+
+    register_concern_hook(concern_notice_queue)
+
     from socialguard.core.demo import register_demo_loader
     from socialguard.integrations.demo import load_demo_roster_import
 

@@ -83,3 +83,49 @@ class RosterLink(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} in the MIS"
+
+
+class Webhook(TimeStampedModel):
+    """Where the organisation's own safeguarding system (CPOMS, MyConcern) hears that a concern
+    was recorded: a minimal notice, signed with a secret only the two systems know."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="webhook"
+    )
+    url = models.URLField(max_length=500)
+    # Encrypted (accounts.secrets): the notices are signed with it, so it is kept, not hashed.
+    secret = models.TextField()
+    enabled = models.BooleanField(default=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Webhook of {self.organisation}"
+
+
+class WebhookDelivery(TimeStampedModel):
+    """One notice and what became of it: the delivery log."""
+
+    class Event(models.TextChoices):
+        CONCERN = "concern.recorded", "A concern was recorded"
+        TEST = "test", "Test"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Given up"
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=20, choices=Event.choices)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} ({self.get_status_display()})"

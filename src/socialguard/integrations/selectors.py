@@ -13,7 +13,13 @@ from socialguard.accounts.models import Organisation, Role, RoleAssignment, Scho
 from socialguard.accounts.selectors import has_role
 from socialguard.core.errors import ApplicationError, ErrorCode
 from socialguard.integrations import rosterfile
-from socialguard.integrations.models import RosterImport, RosterLink, RosterMapping
+from socialguard.integrations.models import (
+    RosterImport,
+    RosterLink,
+    RosterMapping,
+    Webhook,
+    WebhookDelivery,
+)
 
 
 def may_manage_integrations(user: Any) -> bool:
@@ -45,6 +51,14 @@ def roster_imports_of(*, organisation: Organisation) -> QuerySet[RosterImport]:
     return RosterImport.objects.filter(organisation=organisation).select_related(
         "uploaded_by", "applied_by", "school"
     )[:20]
+
+
+def webhook_of(*, organisation: Organisation) -> Webhook | None:
+    return Webhook.objects.filter(organisation=organisation).first()
+
+
+def webhook_deliveries(*, webhook: Webhook) -> QuerySet[WebhookDelivery]:
+    return webhook.deliveries.all()[:50]
 
 
 def roster_mapping_of(*, organisation: Organisation, kind: str) -> dict[str, str]:

@@ -8,6 +8,7 @@ ADMINISTRATORS = {Role.ADMINISTRATOR}
 
 app_name = "integrations"
 urlpatterns = [
+    access(path("webhook/", views.webhook, name="webhook"), allow=ADMINISTRATORS),
     access(path("roster/", views.roster, name="roster"), allow=ADMINISTRATORS),
     access(
         path("roster/columns/", views.roster_columns, name="roster_columns"),

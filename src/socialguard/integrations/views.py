@@ -1,5 +1,6 @@
 """Thin pages for the organisation's administrator: import the roster from the MIS (upload,
-dry run, apply) and save the MIS's column names. Everyone else is refused (403)."""
+dry run, apply), save the MIS's column names, register the webhook to the school's safeguarding
+system. Everyone else is refused (403)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from django.shortcuts import redirect, render
 
 from socialguard.accounts.models import Organisation, User
 from socialguard.core.errors import ApplicationError, ErrorCode
-from socialguard.core.http import choice, signed_in_user
-from socialguard.integrations import rosterfile, selectors, services
-from socialguard.integrations.forms import RosterColumnsForm, RosterUploadForm
-from socialguard.integrations.models import RosterImport
+from socialguard.core.http import InvalidInput, choice, signed_in_user
+from socialguard.integrations import rosterfile, selectors, services, webhooks
+from socialguard.integrations.forms import RosterColumnsForm, RosterUploadForm, WebhookForm
+from socialguard.integrations.models import RosterImport, Webhook
 
 
 def _manager(request: HttpRequest) -> tuple[User, Organisation]:
@@ -109,3 +110,54 @@ def roster_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
             f"{counts['leavers']} left.",
         )
     return redirect("integrations:roster_import", pk=found.pk)
+
+
+def webhook(request: HttpRequest) -> HttpResponse:
+    """Register the webhook, renew its secret, send a test; the delivery log below."""
+    user, organisation = _manager(request)
+    found = selectors.webhook_of(organisation=organisation)
+    intent = request.POST.get("intent", "") if request.method == "POST" else ""
+    initial = {"url": found.url, "enabled": found.enabled} if found else {"enabled": True}
+    form = WebhookForm(request.POST if intent == "save" else None, initial=initial)
+    secret = ""
+    if intent == "save":
+        saved, secret = _save(request, form, organisation, user) if form.is_valid() else (None, "")
+        if saved is not None and not secret:
+            return redirect("integrations:webhook")
+        found = saved or found
+    elif intent in ("secret", "test"):
+        if found is None:
+            raise InvalidInput("Register the webhook first.")
+        if intent == "secret":
+            secret = webhooks.webhook_secret_renew(webhook=found, by=user)
+        else:
+            webhooks.webhook_test_send(webhook=found, by=user)
+            messages.success(request, "A test notice is on its way: see the log below.")
+            return redirect("integrations:webhook")
+    elif intent:
+        raise InvalidInput("The form sent is not one this page offers.")
+    context = {
+        "form": form,
+        "webhook": found,
+        "secret": secret,
+        "deliveries": selectors.webhook_deliveries(webhook=found) if found else [],
+    }
+    return render(request, "integrations/webhook.html", context, status=400 if form.errors else 200)
+
+
+def _save(
+    request: HttpRequest, form: WebhookForm, organisation: Organisation, user: User
+) -> tuple[Webhook | None, str]:
+    try:
+        saved, secret = webhooks.webhook_save(
+            organisation=organisation,
+            url=form.cleaned_data["url"],
+            enabled=form.cleaned_data["enabled"],
+            by=user,
+        )
+    except ApplicationError as error:
+        form.add_error("url", error.message)
+        return None, ""
+    if not secret:
+        messages.success(request, "The webhook is saved.")
+    return saved, secret

@@ -6,7 +6,8 @@ carries the category and a link only (CPOMS)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -134,9 +135,41 @@ def category_label(code: str) -> str:
     return registry.safeguarding_codes().get(code) or registry.label(code)
 
 
+@dataclass(frozen=True)
+class ConcernNotice:
+    """All that leaves safeguarding when a concern is recorded, for another system the school
+    uses (its CPOMS or MyConcern): the categories, the time and a link. Never the account,
+    never a name, never the reporter."""
+
+    organisation_id: int
+    categories: tuple[str, ...]
+    recorded_at: datetime
+    link: str
+
+
+ConcernHook = Callable[[ConcernNotice], None]
+_CONCERN_HOOKS: list[ConcernHook] = []
+
+
+def register_concern_hook(hook: ConcernHook) -> ConcernHook:
+    """Other apps (integrations: the school's webhook) hear of each new concern through this;
+    the hook runs inside the recording transaction and sends nothing before it commits."""
+    if hook not in _CONCERN_HOOKS:
+        _CONCERN_HOOKS.append(hook)
+    return hook
+
+
 def tell_recorded(concern: Concern, organisation: Organisation) -> None:
     """A.2.3: the DSL and deputies are told at once. Category and link only: never the
     account, never a pupil's name (CPOMS)."""
+    notice = ConcernNotice(
+        organisation_id=concern.organisation_id,
+        categories=tuple(category_label(c) for c in concern.categories),
+        recorded_at=concern.created_at,
+        link=reverse("safeguarding:concern", args=[concern.pk]),
+    )
+    for hook in _CONCERN_HOOKS:
+        hook(notice)
     leads = people_with_role(
         organisation=organisation, roles=SAFEGUARDING_ROLES, school=concern.school
     )

@@ -233,6 +233,11 @@ EMAIL_SSL_CA_FILE = os.environ.get("EMAIL_SSL_CA_FILE", "")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 # Tries before a message the mail server keeps refusing is given up (notifications.tasks).
 SOCIALGUARD_EMAIL_ATTEMPTS = int(os.environ.get("SOCIALGUARD_EMAIL_ATTEMPTS", "12"))
+# The organisation's webhook to its own safeguarding system (integrations.webhooks): seconds to
+# wait for it, tries before a notice is given up, and whether plain http:// may be registered.
+SOCIALGUARD_WEBHOOK_TIMEOUT = int(os.environ.get("SOCIALGUARD_WEBHOOK_TIMEOUT", "10"))
+SOCIALGUARD_WEBHOOK_ATTEMPTS = int(os.environ.get("SOCIALGUARD_WEBHOOK_ATTEMPTS", "10"))
+SOCIALGUARD_WEBHOOK_ALLOW_HTTP = os.environ.get("SOCIALGUARD_WEBHOOK_ALLOW_HTTP", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "socialguard <no-reply@socialguard.invalid>"
 )
