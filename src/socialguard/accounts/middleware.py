@@ -108,8 +108,16 @@ class SessionTimeoutMiddleware:
         messages.info(request, f"{reason} Please sign in again.")
 
 
-# Where a concern, a case or the admin can be opened (accounts.mfa: the second step guards them).
-MFA_PROTECTED_PREFIXES = ("/safeguarding/", "/cases/", "/admin/")
+# Where a concern, a case or the admin can be opened (accounts.mfa: the second step guards them):
+# also the escalated posts (safeguarding's pages at moderation's address, with the frozen
+# evidence of a disclosure) and the audit trail (which shows the leads the safeguarding events).
+MFA_PROTECTED_PREFIXES = (
+    "/safeguarding/",
+    "/moderation/safeguarding/",
+    "/cases/",
+    "/audit/",
+    "/admin/",
+)
 
 
 class MfaRequiredMiddleware:

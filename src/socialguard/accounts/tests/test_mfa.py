@@ -48,13 +48,22 @@ def _code_after_last(secret: str, method: MfaMethod) -> str:
     return totp.generate_otp(step)
 
 
-@pytest.mark.parametrize("who", ["dsl", "deputy_dsl", "head", "admin"])
+@pytest.mark.parametrize(
+    ("who", "target"),
+    [
+        ("dsl", "/safeguarding/"),
+        ("dsl", "/moderation/safeguarding/"),
+        ("dsl", "/audit/"),
+        ("deputy_dsl", "/safeguarding/"),
+        ("head", "/cases/"),
+        ("admin", "/admin/"),
+    ],
+)
 def test_a_lead_head_or_administrator_without_a_second_step_is_sent_to_set_one_up(
-    cast: Any, who: str
+    cast: Any, who: str, target: str
 ) -> None:
     # Given a safeguarding lead (or head, or administrator) who signed in with a password only
     client = _signed_in(getattr(cast, who).username)
-    target = "/admin/" if who == "admin" else ("/cases/" if who == "head" else "/safeguarding/")
     # When they open the concerns, the cases or the admin
     response = client.get(target)
     # Then they are sent to set up a second step, and come back afterwards
