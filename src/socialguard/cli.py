@@ -249,6 +249,22 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mfa_reset(args: argparse.Namespace) -> int:
+    """Clear a person's two-step sign-in (accounts.mfa): for an organisation whose only
+    administrator lost their phone and recovery codes. Audited; the person is e-mailed."""
+    _django()
+    from socialguard.accounts.mfa import mfa_reset
+    from socialguard.accounts.models import User
+    from socialguard.core.errors import ApplicationError
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        raise ApplicationError(f"Nobody has the username '{args.username}'.")
+    removed = mfa_reset(user=user, by=None)
+    print(f"Two-step sign-in reset for '{user.username}' ({removed} removed); they were e-mailed.")
+    return 0
+
+
 def cmd_roster_export(args: argparse.Namespace) -> int:
     _django()
     import json
@@ -440,6 +456,12 @@ def build_parser() -> Parser:
     admin.add_argument("--username", required=True)
     admin.add_argument("--email", default="")
     admin.set_defaults(func=cmd_createadmin)
+
+    mfa = sub.add_parser("mfa", help="two-step sign-in: reset a person's (a lost phone)")
+    mfa_sub = mfa.add_subparsers(dest="mfa_command", required=True)
+    reset = mfa_sub.add_parser("reset", help="clear a person's second steps and recovery codes")
+    reset.add_argument("username")
+    reset.set_defaults(func=cmd_mfa_reset)
 
     roster = sub.add_parser("roster", help="the roster: import it from the MIS, or export it")
     roster_sub = roster.add_subparsers(dest="roster_command", metavar="ACTION", parser_class=Parser)

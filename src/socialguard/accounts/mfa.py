@@ -40,7 +40,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from socialguard.accounts.models import MfaMethod, RecoveryCode, User
+from socialguard.accounts.models import MfaMethod, RecoveryCode, Role, User
 from socialguard.accounts.secrets import decrypt, encrypt
 from socialguard.accounts.selectors import has_role
 from socialguard.audit.services import audit_record
@@ -244,27 +244,28 @@ def mfa_method_remove(*, user: User, method_id: int) -> None:
 
 
 @transaction.atomic
-def mfa_reset(*, user: User, by: User) -> int:
+def mfa_reset(*, user: User, by: User | None) -> int:
     """An administrator clears a person's second steps and recovery codes (a lost phone); the
-    person sets one up again at their next sign-in and is told by e-mail."""
-    if not by.is_superuser and (
-        user.is_superuser
-        or by.organisation_id is None
-        or by.organisation_id != user.organisation_id
-    ):
-        raise ApplicationError(
-            "You may reset only your own organisation's people.", code=ErrorCode.FORBIDDEN
+    person sets one up again at their next sign-in and is told by e-mail. ``by`` is None for
+    the deployment's command line (``socialguard mfa reset``), for the organisation whose only
+    administrator is the one locked out."""
+    if by is not None and not by.is_superuser:
+        same_organisation = by.organisation_id is not None and (
+            by.organisation_id == user.organisation_id
         )
+        if user.is_superuser or not same_organisation or not has_role(by, Role.ADMINISTRATOR):
+            raise ApplicationError(
+                "Only an administrator of the person's organisation may reset their two-step "
+                "sign-in.",
+                code=ErrorCode.FORBIDDEN,
+            )
     removed, _ = MfaMethod.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     audit_record(
         actor=by, action="accounts.mfa.reset", target=user, details={"methods_removed": removed}
     )
-    _tell(
-        user,
-        "Your two-step sign-in was reset",
-        f"all of them: {by.get_full_name() or by.get_username()} reset your two-step sign-in",
-    )
+    who = (by.get_full_name() or by.get_username()) if by else "the service's operator"
+    _tell(user, "Your two-step sign-in was reset", f"{who} reset your two-step sign-in")
     return removed
 
 

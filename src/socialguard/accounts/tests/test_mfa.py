@@ -225,11 +225,33 @@ def test_an_administrator_resets_a_persons_second_step_audited_and_the_person_is
     assert "reset" in mail.outbox[0].subject
 
 
-def test_another_organisations_head_cannot_reset(cast: Any) -> None:
+@pytest.mark.parametrize("who", ["outsider", "head", "dsl"])
+def test_only_an_administrator_of_the_organisation_resets(cast: Any, who: str) -> None:
+    # Given a DSL with an app, and another organisation's head, the own head, the DSL herself
     _enrol(cast.dsl)
-    with pytest.raises(ApplicationError):
-        mfa.mfa_reset(user=cast.dsl, by=cast.outsider)
+    # When one of them tries to reset it, it is refused and kept
+    with pytest.raises(ApplicationError, match="Only an administrator"):
+        mfa.mfa_reset(user=cast.dsl, by=getattr(cast, who))
     assert MfaMethod.objects.filter(user=cast.dsl).exists()
+
+
+def test_the_command_line_resets_for_a_locked_out_administrator(
+    cast: Any, capsys: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from socialguard.cli import main
+
+    # Given the only administrator, who lost their phone and recovery codes
+    _enrol(cast.admin)
+    # When the service's operator resets it from the command line
+    with django_capture_on_commit_callbacks(execute=True):
+        assert main(["mfa", "reset", "admin"]) == 0
+    # Then it is gone, audited as the system, and the administrator was e-mailed
+    assert not MfaMethod.objects.filter(user=cast.admin).exists()
+    event = AuditEvent.objects.get(action="accounts.mfa.reset")
+    assert event.actor_id is None and event.target_id == str(cast.admin.pk)
+    assert any(cast.admin.email in m.to for m in mail.outbox)
+    assert main(["mfa", "reset", "nobody-here"]) == 1
+    assert "Nobody has the username" in capsys.readouterr().err
 
 
 def test_the_reset_is_an_admin_action(cast: Any, django_capture_on_commit_callbacks: Any) -> None:
