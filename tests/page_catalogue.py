@@ -277,6 +277,7 @@ PAGES: dict[str, list[tuple[str, Kwargs]]] = {
     "cases:media_new": [("teacher", _NONE)],
     "cases:media_detail": [("head", lambda: {"pk": _enquiry().pk})],
     "reports:governance": [("governor", _NONE)],
+    "integrations:api_tokens": [("teacher", _NONE)],
     "integrations:roster": [("admin", _NONE)],
     "integrations:webhook": [("admin", _NONE)],
     "integrations:roster_columns": [("admin", _NONE)],

@@ -253,6 +253,8 @@ def navigation_links_for(user: Any) -> list[tuple[str, str]]:
     if has_role(user, Role.ADMINISTRATOR) and user.organisation_id is not None:
         # Issue 15: the organisation's own identity provider (accounts.sso).
         links.append(("School sign-in", reverse("accounts:sso_settings")))
+        # Issue 15: the roster from the MIS, the webhook to the school's safeguarding system.
+        links.append(("Roster import", reverse("integrations:roster")))
     if user.is_staff:
         links.append(("Administration", reverse("admin:index")))
     return links

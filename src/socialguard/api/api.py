@@ -1,6 +1,7 @@
 """The REST API (OpenAPI at /api/openapi.json) over the same services and permissions as the
-pages. Sessions authenticate it (with CSRF on writes). Errors share one shape:
-``{"code", "message", "detail"}``."""
+pages. A person's API token (``Authorization: Bearer sg_…``, made at /integrations/api-tokens/)
+or a session (with CSRF on writes) authenticates it; a read-only token is refused every write.
+Errors share one shape: ``{"code", "message", "detail"}``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Annotated, Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import django_auth
+from ninja.security import HttpBearer, django_auth
 
 from socialguard.accounts.selectors import staff_members_of
 from socialguard.approvals import selectors as approval_selectors
@@ -26,7 +27,30 @@ from socialguard.sites import selectors as site_selectors
 from socialguard.sites import services as site_services
 from socialguard.sites.models import Audience, Site, SiteRole
 
-api = NinjaAPI(title="socialguard", version="1", auth=django_auth, docs_url=None)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class TokenAuth(HttpBearer):
+    """A person's API token: the request acts as that person, with their permissions."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from socialguard.integrations.models import ApiToken
+        from socialguard.integrations.tokens import api_token_user
+
+        found = api_token_user(token=token)
+        if found is None:
+            return None
+        user, row = found
+        if request.method not in SAFE_METHODS and row.scope != ApiToken.Scope.WRITE:
+            raise ApplicationError(
+                "This token may only read: make a read and write token to change anything.",
+                code=ErrorCode.FORBIDDEN,
+            )
+        request.user = user
+        return user
+
+
+api = NinjaAPI(title="socialguard", version="1", auth=[TokenAuth(), django_auth], docs_url=None)
 STATUS = {
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404,
@@ -58,7 +82,11 @@ def invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-    body = {"code": "unauthenticated", "message": "Sign in first.", "detail": None}
+    body = {
+        "code": "unauthenticated",
+        "message": "Sign in first, or send a valid API token (Authorization: Bearer …).",
+        "detail": None,
+    }
     return api.create_response(request, body, status=401)
 
 

@@ -68,3 +68,17 @@ class WebhookForm(forms.Form):
         help_text="The webhook address your safeguarding system (CPOMS, MyConcern) gives you.",
     )
     enabled = forms.BooleanField(label="Send a notice for each new concern", required=False)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="What will use it",
+        max_length=80,
+        help_text="For example: the trust's data dashboard.",
+    )
+    scope = forms.ChoiceField(
+        label="What it may do",
+        choices=[("read", "Read only"), ("write", "Read and write (as you)")],
+        initial="read",
+        widget=forms.RadioSelect,
+    )

@@ -129,3 +129,27 @@ class WebhookDelivery(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} ({self.get_status_display()})"
+
+
+class ApiToken(TimeStampedModel):
+    """A person's key for the API, for another system acting as them: read-only or read and
+    write. Only a hash is kept; the token itself is shown once, when it is made."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "write", "Read and write"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.READ)
+    # The first characters, to tell tokens apart on the page (not enough to guess the rest).
+    prefix = models.CharField(max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,13 +1,14 @@
 from django.urls import path
 
 from socialguard.accounts.models import Role
-from socialguard.core.access import access
+from socialguard.core.access import STAFF, access
 from socialguard.integrations import views
 
 ADMINISTRATORS = {Role.ADMINISTRATOR}
 
 app_name = "integrations"
 urlpatterns = [
+    access(path("api-tokens/", views.api_tokens, name="api_tokens"), allow={STAFF}),
     access(path("webhook/", views.webhook, name="webhook"), allow=ADMINISTRATORS),
     access(path("roster/", views.roster, name="roster"), allow=ADMINISTRATORS),
     access(

@@ -11,9 +11,14 @@ from django.shortcuts import redirect, render
 
 from socialguard.accounts.models import Organisation, User
 from socialguard.core.errors import ApplicationError, ErrorCode
-from socialguard.core.http import InvalidInput, choice, signed_in_user
-from socialguard.integrations import rosterfile, selectors, services, webhooks
-from socialguard.integrations.forms import RosterColumnsForm, RosterUploadForm, WebhookForm
+from socialguard.core.http import InvalidInput, choice, form_id, signed_in_user
+from socialguard.integrations import rosterfile, selectors, services, tokens, webhooks
+from socialguard.integrations.forms import (
+    ApiTokenForm,
+    RosterColumnsForm,
+    RosterUploadForm,
+    WebhookForm,
+)
 from socialguard.integrations.models import RosterImport, Webhook
 
 
@@ -161,3 +166,36 @@ def _save(
     if not secret:
         messages.success(request, "The webhook is saved.")
     return saved, secret
+
+
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """A person's own API tokens: make one (shown once), revoke one."""
+    user = signed_in_user(request)
+    if not tokens.may_hold_tokens(user):
+        raise PermissionDenied("API tokens are for staff members.")
+    intent = request.POST.get("intent", "") if request.method == "POST" else ""
+    form = ApiTokenForm(request.POST if intent == "create" else None)
+    made = ""
+    if intent == "create" and form.is_valid():
+        try:
+            _, made = tokens.api_token_create(
+                user=user, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"]
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+    elif intent == "revoke":
+        token_id = form_id(request.POST, "token", label="token")
+        if token_id is None:
+            raise InvalidInput("Choose the token to revoke.")
+        try:
+            revoked = tokens.api_token_revoke(user=user, token_id=token_id)
+        except ApplicationError as error:
+            raise Http404(error.message) from error
+        messages.success(request, f"The token “{revoked.name}” no longer works.")
+        return redirect("integrations:api_tokens")
+    elif intent and intent != "create":
+        raise InvalidInput("The form sent is not one this page offers.")
+    context = {"form": form, "made": made, "tokens": tokens.api_tokens_of(user=user)}
+    return render(
+        request, "integrations/api_tokens.html", context, status=400 if form.errors else 200
+    )
