@@ -6,9 +6,10 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
 from socialguard.accounts.models import Role
+from socialguard.api import views
 from socialguard.api.api import api
 from socialguard.core.access import (
     EVERYONE,
@@ -21,6 +22,7 @@ from socialguard.core.access import (
     STAFF,
     UNAUTHENTICATED,
     Access,
+    access,
     access_rule,
     declare,
 )
@@ -45,7 +47,8 @@ def _open(pattern: URLPattern) -> URLPattern:
 MODERATION = {SITE_MODERATOR, SITE_ADMINISTRATOR, SITE_OWNER, SITE_VETTER}
 ACCESS: dict[str, Access] = {
     "openapi-json": declare(anonymous=PUBLIC, allow={EVERYONE}),
-    "api-root": declare(anonymous=404, allow={EVERYONE}, ok=404),  # no docs page is served
+    # The API root has no page of its own; the documentation is at /api/docs/.
+    "api-root": declare(anonymous=404, allow={EVERYONE}, ok=404),
     "sites_register": declare(anonymous=UNAUTHENTICATED, allow={STAFF}),
     "site_propose": declare(anonymous=UNAUTHENTICATED, allow={STAFF}),
     "site_get": declare(anonymous=UNAUTHENTICATED, allow={STAFF}, refused=404, objects="site"),
@@ -75,5 +78,9 @@ ACCESS: dict[str, Access] = {
 }
 
 patterns, app_name, namespace = api.urls
-urlpatterns = [_open(p) for p in patterns if isinstance(p, URLPattern)]
+urlpatterns = [
+    # Public, as the schema is: the page says how to sign in, and holds no data.
+    access(path("docs/", views.api_docs, name="api_docs"), anonymous=PUBLIC, allow={EVERYONE}),
+    *(_open(p) for p in patterns if isinstance(p, URLPattern)),
+]
 access_rule(urlpatterns, lambda pattern: ACCESS.get(pattern.name or ""))
