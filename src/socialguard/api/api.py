@@ -202,9 +202,12 @@ def _approval_out(request: Any) -> dict[str, Any]:
     }
 
 
-def _require(request: HttpRequest, perm: str) -> None:
+def require_perm(request: HttpRequest, perm: str) -> None:
     if not request.user.has_perm(perm):
         raise ApplicationError("You do not have access to this.", code=ErrorCode.FORBIDDEN)
+
+
+_require = require_perm
 
 
 @api.get(

@@ -11,6 +11,7 @@ from django.urls import URLPattern, path
 from socialguard.accounts.models import Role
 from socialguard.api import views
 from socialguard.api.api import api
+from socialguard.api.policy_api import router as policy_router
 from socialguard.core.access import (
     EVERYONE,
     LINE_MANAGER,
@@ -67,6 +68,12 @@ ACCESS: dict[str, Access] = {
         action=True,
         objects="approval",
     ),
+    "policy_get": declare(anonymous=UNAUTHENTICATED, allow={EVERYONE}),
+    "policy_acknowledge_endpoint": declare(anonymous=UNAUTHENTICATED, allow={STAFF}, action=True),
+    "policy_acknowledgements_list": declare(
+        anonymous=UNAUTHENTICATED, allow={Role.HEAD_TEACHER, Role.ADMINISTRATOR}
+    ),
+    "contributions_mine": declare(anonymous=UNAUTHENTICATED, allow={EVERYONE}),
     "review_items": declare(anonymous=UNAUTHENTICATED, allow={EVERYONE}),
     "review_item_act": declare(
         anonymous=UNAUTHENTICATED,
@@ -77,6 +84,7 @@ ACCESS: dict[str, Access] = {
     ),
 }
 
+api.add_router("", policy_router)
 patterns, app_name, namespace = api.urls
 urlpatterns = [
     # Public, as the schema is: the page says how to sign in, and holds no data.
