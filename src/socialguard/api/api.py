@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -210,15 +211,27 @@ def require_perm(request: HttpRequest, perm: str) -> None:
 _require = require_perm
 
 
+def page_of(rows: Any, *, limit: int, offset: int, response: HttpResponse) -> Any:
+    """One page of a list (a queryset or a list), the total in ``X-Total-Count``."""
+    total = rows.count() if isinstance(rows, QuerySet) else len(rows)
+    response["X-Total-Count"] = str(total)
+    return rows[offset : offset + limit]
+
+
 @api.get(
     "/sites", response={200: list[SiteOut], **ERRORS}, summary="The register of official sites"
 )
-def sites_register(request: HttpRequest, status: str = "", host: str = "") -> list[dict[str, Any]]:
+def sites_register(
+    request: HttpRequest,
+    response: HttpResponse,
+    status: str = "",
+    host: str = "",
+    limit: Annotated[int, Query(ge=1, le=200)] = 200,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+) -> list[dict[str, Any]]:
     _require(request, "sites.view_register")
-    return [
-        _site_out(s)
-        for s in site_selectors.site_register(user=request.user, status=status, host=host)
-    ]
+    sites = site_selectors.site_register(user=request.user, status=status, host=host)
+    return [_site_out(s) for s in page_of(sites, limit=limit, offset=offset, response=response)]
 
 
 @api.get("/sites/{site_id}", response={200: SiteOut, **ERRORS})
@@ -268,8 +281,16 @@ def site_submit(request: HttpRequest, site_id: PathId) -> dict[str, Any]:
     response={200: list[ApprovalOut], **ERRORS},
     summary="Requests waiting for my sign-off",
 )
-def approvals_waiting(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_approval_out(r) for r in approval_selectors.approval_requests_awaiting(request.user)]
+def approvals_waiting(
+    request: HttpRequest,
+    response: HttpResponse,
+    limit: Annotated[int, Query(ge=1, le=200)] = 200,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+) -> list[dict[str, Any]]:
+    waiting = approval_selectors.approval_requests_awaiting(request.user)
+    return [
+        _approval_out(r) for r in page_of(waiting, limit=limit, offset=offset, response=response)
+    ]
 
 
 @api.post("/approvals/{request_id}/decide", response={200: ApprovalOut, **ERRORS})
@@ -377,15 +398,16 @@ def _item_out(item: ReviewItem, actions: list[str]) -> dict[str, Any]:
 )
 def review_items(
     request: HttpRequest,
+    response: HttpResponse,
     site_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     type: str = "",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> list[dict[str, Any]]:
     reviewer = reviewer_for(request.user)
     items = moderation_selectors.review_queue(reviewer=reviewer, site_id=site_id, type=type)
-    return [
-        _item_out(item, actions_for(item, reviewer)) for item in items[: max(1, min(limit, 200))]
-    ]
+    page = page_of(items, limit=limit, offset=offset, response=response)
+    return [_item_out(item, actions_for(item, reviewer)) for item in page]
 
 
 @api.post(

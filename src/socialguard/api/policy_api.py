@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
-from socialguard.api.api import ERRORS, MAX_ID, require_perm
+from socialguard.api.api import ERRORS, MAX_ID, page_of, require_perm
 from socialguard.community.models import Contribution
 from socialguard.core.errors import ApplicationError, ErrorCode
 from socialguard.core.http import signed_in_user
@@ -24,8 +24,7 @@ Offset = Annotated[int, Query(ge=0, le=MAX_ID)]
 
 
 def _page(rows: QuerySet[Any] | list[Any], limit: int, offset: int, response: HttpResponse) -> Any:
-    response["X-Total-Count"] = str(rows.count() if isinstance(rows, QuerySet) else len(rows))
-    return rows[offset : offset + limit]
+    return page_of(rows, limit=limit, offset=offset, response=response)
 
 
 class ClauseOut(Schema):

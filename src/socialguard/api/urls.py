@@ -12,6 +12,7 @@ from socialguard.accounts.models import Role
 from socialguard.api import views
 from socialguard.api.api import api
 from socialguard.api.policy_api import router as policy_router
+from socialguard.api.postcheck_api import router as postcheck_router
 from socialguard.core.access import (
     EVERYONE,
     LINE_MANAGER,
@@ -74,6 +75,8 @@ ACCESS: dict[str, Access] = {
         anonymous=UNAUTHENTICATED, allow={Role.HEAD_TEACHER, Role.ADMINISTRATOR}
     ),
     "contributions_mine": declare(anonymous=UNAUTHENTICATED, allow={EVERYONE}),
+    # Issue 13: a staff member checks a draft for their own account (2.1: all staff members).
+    "post_check_endpoint": declare(anonymous=UNAUTHENTICATED, allow={STAFF}, action=True),
     "review_items": declare(anonymous=UNAUTHENTICATED, allow={EVERYONE}),
     "review_item_act": declare(
         anonymous=UNAUTHENTICATED,
@@ -85,6 +88,7 @@ ACCESS: dict[str, Access] = {
 }
 
 api.add_router("", policy_router)
+api.add_router("", postcheck_router)
 patterns, app_name, namespace = api.urls
 urlpatterns = [
     # Public, as the schema is: the page says how to sign in, and holds no data.

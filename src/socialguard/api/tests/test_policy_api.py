@@ -71,3 +71,22 @@ def test_my_contributions_hide_where_a_withheld_post_went(cast: Any) -> None:
     bad = _as(cast.pupil).get("/api/contributions", {"status": "withheld"})
     assert bad.status_code == 400 and set(bad.json()) == {"code", "message", "detail"}
     assert _as(cast.teacher).get("/api/contributions").json() == []
+
+
+def test_the_lists_page_with_the_total_in_a_header(cast: Any) -> None:
+    from socialguard.sites.tests.factories import proposal
+
+    from socialguard.sites.models import Site
+
+    for n in range(3):
+        site = proposal(cast, name=f"Site {n}")
+        site.status = Site.Status.LIVE
+        site.save(update_fields=["status"])
+    client = _as(cast.teacher)
+    every = client.get("/api/sites")
+    assert int(every["X-Total-Count"]) == len(every.json()) >= 3
+    second = client.get("/api/sites", {"limit": 1, "offset": 1})
+    assert [s["id"] for s in second.json()] == [every.json()[1]["id"]]
+    assert second["X-Total-Count"] == every["X-Total-Count"]
+    assert client.get("/api/sites", {"limit": 0}).status_code == 422
+    assert client.get("/api/approvals/waiting", {"offset": -1}).status_code == 422
