@@ -283,6 +283,7 @@ PAGES: dict[str, list[tuple[str, Kwargs]]] = {
     "integrations:roster_columns": [("admin", _NONE)],
     "integrations:roster_import": [("admin", lambda: _roster_import())],
     "lexicon:index": [("dsl", _NONE), ("comms", _NONE)],
+    "postcheck:check": [("teacher", _NONE), ("governor", _NONE)],
     "lexicon:phrases": [("dsl", _NONE)],
     "lexicon:phrase_edit": [("dsl", lambda: _edit("phrase", "SafeguardingPhrase"))],
     "lexicon:examples": [("dsl", _NONE)],

@@ -2,8 +2,8 @@
 social media, checked with the same service as the page and just as private. The draft and its
 image come back in the answer and are kept nowhere (``socialguard.postcheck.services``)."""
 
-from __future__ import annotations
-
+# No "from __future__ import annotations": ninja reads the payload's type through the
+# sensitive_variables wrapper, whose module could not resolve it as a string.
 import base64
 import binascii
 from typing import Any

@@ -23,6 +23,7 @@ urlpatterns = [
     path("safeguarding/", include("socialguard.safeguarding.urls")),
     path("cases/", include("socialguard.cases.urls")),
     path("reports/", include("socialguard.reports.urls")),
+    path("check-my-post/", include("socialguard.postcheck.urls")),
     path("integrations/", include("socialguard.integrations.urls")),
     path("api/", include(("socialguard.api.urls", "ninja"), namespace="api-1")),
     path("admin/", ADMIN_URLS),

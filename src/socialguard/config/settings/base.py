@@ -45,11 +45,14 @@ INSTALLED_APPS = [
     "socialguard.reports",
     "socialguard.api",
     "socialguard.integrations",
+    "socialguard.postcheck",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # "Check my post" keeps a photo in memory only: set before any middleware reads a form.
+    "socialguard.postcheck.middleware.InMemoryUploadsMiddleware",
     "socialguard.core.middleware.ContentSecurityPolicyMiddleware",
     "socialguard.core.cache_control.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
