@@ -5,9 +5,22 @@ caller; nothing is written, logged or sent."""
 
 from __future__ import annotations
 
+import io
+import warnings
 from dataclasses import dataclass
 
-from socialguard.community.images import image_clean
+from PIL import Image as PILImage
+from PIL import ImageOps, UnidentifiedImageError
+
+from socialguard.community.images import (
+    ALLOWED_FORMATS,
+    EXIF_GPS_TAG,
+    FACE_SIDE,
+    MAX_BYTES,
+    MAX_PIXELS,
+    face_boxes,
+)
+from socialguard.core.errors import ApplicationError
 from socialguard.postcheck.advice import advice_for, replace_words, tidy
 from socialguard.screening.base import Context, Finding, Roster
 from socialguard.screening.engine import Screener
@@ -125,14 +138,12 @@ def _rewrite(text: str, findings: list[Finding]) -> str:
 
 
 def _image_notes(image: bytes) -> tuple[ImageNote, ...]:
-    # Validated and re-encoded in memory exactly as an upload to a school site would be; the
-    # result is read for its face count and metadata, then dropped.
-    clean = image_clean(image)
+    faces, located = _photo(image)
     notes: list[ImageNote] = []
-    if clean.faces:
+    if faces:
         notes.append(
             ImageNote(
-                f"{_faces(clean.faces)} in the photo. socialguard cannot tell a child's face "
+                f"{_faces(faces)} in the photo. socialguard cannot tell a child's face "
                 "from an adult's: photos of pupils or their families must not be published on "
                 "personal webspace.",
                 ("6.9",),
@@ -148,7 +159,7 @@ def _image_notes(image: bytes) -> tuple[ImageNote, ...]:
                 False,
             )
         )
-    if "GPS location" in clean.metadata_removed:
+    if located:
         notes.append(
             ImageNote(
                 "The photo carries the place where it was taken (GPS location): posting it "
@@ -166,6 +177,40 @@ def _image_notes(image: bytes) -> tuple[ImageNote, ...]:
         )
     )
     return tuple(notes)
+
+
+def _photo(raw: bytes) -> tuple[int, bool]:
+    """The faces in a photo and whether it carries a GPS location, read in memory.
+
+    The same limits as an upload to a school site (``community.images``), but nothing is
+    re-encoded, and a JPEG is decoded straight at the size the face check works at: a 12
+    megapixel photo is checked in a fraction of the time a full decode and re-encode take."""
+    if not raw:
+        raise ApplicationError("The file is empty.")
+    if len(raw) > MAX_BYTES:
+        raise ApplicationError(
+            f"The photo is {len(raw) / 1048576:.1f} MB; the largest is {MAX_BYTES // 1048576} MB."
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            image = PILImage.open(io.BytesIO(raw))
+        if image.format not in ALLOWED_FORMATS:
+            raise ApplicationError(
+                f"{image.format or 'This'} files are not accepted: use JPEG, PNG, WebP or GIF."
+            )
+        if image.width * image.height > MAX_PIXELS:
+            raise ApplicationError(f"The photo is too large ({image.width}×{image.height} pixels).")
+        exif = image.getexif()
+        located = bool(exif.get(EXIF_GPS_TAG) or exif.get_ifd(EXIF_GPS_TAG))
+        image.draft("RGB", (FACE_SIDE, FACE_SIDE))  # JPEG only: decode at a smaller scale
+        upright = ImageOps.exif_transpose(image)
+        upright.load()
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as error:
+        raise ApplicationError("The photo is too large: it claims too many pixels.") from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ApplicationError("That file is not an image socialguard can read.") from error
+    return len(face_boxes(upright)), located
 
 
 def _faces(count: int) -> str:
