@@ -74,9 +74,8 @@ def test_my_contributions_hide_where_a_withheld_post_went(cast: Any) -> None:
 
 
 def test_the_lists_page_with_the_total_in_a_header(cast: Any) -> None:
-    from socialguard.sites.tests.factories import proposal
-
     from socialguard.sites.models import Site
+    from socialguard.sites.tests.factories import proposal
 
     for n in range(3):
         site = proposal(cast, name=f"Site {n}")
