@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from socialguard.accounts import mfa
 from socialguard.accounts.models import MfaMethod
+from socialguard.accounts.selectors import is_staff_member
 from socialguard.core.errors import ApplicationError
 from socialguard.core.http import form_id, signed_in_user
 
@@ -52,6 +53,8 @@ def mfa_overview(request: HttpRequest) -> HttpResponse:
             "codes_left": mfa.recovery_codes_left(user=user),
             "required": mfa.needs_mfa(user),
             "next": _next(request),
+            # Staff reach their API tokens (integrations) from here; pupils and families do not.
+            "offers_api_tokens": is_staff_member(user) and not user.has_left,
         },
     )
 

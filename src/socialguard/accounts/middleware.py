@@ -110,13 +110,17 @@ class SessionTimeoutMiddleware:
 
 # Where a concern, a case or the admin can be opened (accounts.mfa: the second step guards them):
 # also the escalated posts (safeguarding's pages at moderation's address, with the frozen
-# evidence of a disclosure) and the audit trail (which shows the leads the safeguarding events).
+# evidence of a disclosure) and the audit trail (which shows the leads the safeguarding events);
+# and the administrator's integrations that change people or send word of concerns out: the
+# roster import (joiners and leavers) and the webhook to the safeguarding system.
 MFA_PROTECTED_PREFIXES = (
     "/safeguarding/",
     "/moderation/safeguarding/",
     "/cases/",
     "/audit/",
     "/admin/",
+    "/integrations/roster/",
+    "/integrations/webhook/",
 )
 
 

@@ -55,10 +55,12 @@ def add_parser(roster_sub: Any) -> None:
     )
 
 
-def run(args: argparse.Namespace, organisation: Any, out: TextIO = sys.stdout) -> int:
+def run(args: argparse.Namespace, organisation: Any, out: TextIO | None = None) -> int:
     from socialguard.integrations import services
     from socialguard.integrations.selectors import roster_plan
 
+    # Read sys.stdout now, not at import: a default bound then outlives a replaced stream.
+    out = out or sys.stdout
     try:
         data = Path(args.file).read_bytes()
     except OSError as error:

@@ -57,6 +57,8 @@ def _code_after_last(secret: str, method: MfaMethod) -> str:
         ("deputy_dsl", "/safeguarding/"),
         ("head", "/cases/"),
         ("admin", "/admin/"),
+        ("admin", "/integrations/roster/"),
+        ("admin", "/integrations/webhook/"),
     ],
 )
 def test_a_lead_head_or_administrator_without_a_second_step_is_sent_to_set_one_up(
@@ -138,6 +140,13 @@ def test_others_are_not_asked_and_may_set_one_up(cast: Any) -> None:
     assert client.get("/safeguarding/").status_code == 403  # refused as before, not redirected
     page = client.get("/accounts/mfa/")
     assert page.status_code == 200 and "your role does not need it" in page.content.decode()
+
+
+def test_staff_find_their_api_tokens_from_sign_in_security_and_pupils_do_not(cast: Any) -> None:
+    tokens_url = "/integrations/api-tokens/"
+    assert tokens_url in _signed_in("teacher").get("/accounts/mfa/").content.decode()
+    pupil_page = _signed_in(cast.pupil.username).get("/accounts/mfa/")
+    assert pupil_page.status_code == 200 and tokens_url not in pupil_page.content.decode()
 
 
 @override_settings(SOCIALGUARD_MFA_REQUIRED=False)
