@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "socialguard.api",
     "socialguard.integrations",
     "socialguard.postcheck",
+    "socialguard.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,53 @@
+"""The monitoring app's models, one module per topic; import them from here."""
+
+from socialguard.monitoring.models.config import (
+    Category,
+    DomainCategory,
+    FilteringReview,
+    MonitoringSettings,
+    TermDate,
+    Weekday,
+    WorkingHours,
+)
+from socialguard.monitoring.models.findings import (
+    Audience,
+    Clause,
+    FindingEvidence,
+    FindingKind,
+    FindingStatus,
+    MonitoringFinding,
+    TrafficSummary,
+)
+from socialguard.monitoring.models.sources import (
+    AddressLease,
+    IngestRun,
+    LogFormat,
+    LogSource,
+    MatchUsersBy,
+    SourceFile,
+    UserAlias,
+)
+
+__all__ = [
+    "AddressLease",
+    "Audience",
+    "Category",
+    "Clause",
+    "DomainCategory",
+    "FilteringReview",
+    "FindingEvidence",
+    "FindingKind",
+    "FindingStatus",
+    "IngestRun",
+    "LogFormat",
+    "LogSource",
+    "MatchUsersBy",
+    "MonitoringFinding",
+    "MonitoringSettings",
+    "SourceFile",
+    "TermDate",
+    "TrafficSummary",
+    "UserAlias",
+    "Weekday",
+    "WorkingHours",
+]
