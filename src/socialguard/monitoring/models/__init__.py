@@ -51,3 +51,6 @@ __all__ = [
     "Weekday",
     "WorkingHours",
 ]
+from socialguard.monitoring.models.notice import AcceptableUseNotice, NoticeAcceptance
+
+__all__ += ["AcceptableUseNotice", "NoticeAcceptance"]
