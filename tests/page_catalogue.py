@@ -260,6 +260,7 @@ PAGES: dict[str, list[tuple[str, Kwargs]]] = {
     "moderation:safeguarding": [("dsl", _NONE)],
     "moderation:safeguarding_item": [("dsl", lambda: {"pk": _escalated_item().pk})],
     "safeguarding:list": [("dsl", _NONE)],
+    "safeguarding:agencies": [("dsl", _NONE)],
     "safeguarding:new": [("teacher", _NONE)],
     "safeguarding:receipt": [("teacher", _receipt)],
     "safeguarding:my_actions": [("teacher", _NONE)],

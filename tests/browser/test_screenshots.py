@@ -33,6 +33,7 @@ def _shots() -> list[tuple[str, str, str]]:
         ("concern", "dsl", f"/safeguarding/{concern.pk}/"),
         ("register", "comms", "/sites/"),
         ("blog", "pupil", f"/community/{blog.pk}/"),
+        ("referral-agencies", "dsl", "/safeguarding/agencies/"),
     ]
 
 

@@ -8,7 +8,8 @@ from django.utils import timezone
 from socialguard.accounts.models import User
 from socialguard.accounts.selectors import staff_members_of
 from socialguard.core.forms import IdsChoiceField
-from socialguard.safeguarding.models import Agency, ConcernEntry
+from socialguard.safeguarding.agencies import referral_agencies_of
+from socialguard.safeguarding.models import ConcernEntry
 from socialguard.safeguarding.selectors import pupil_label, pupils_of
 from socialguard.safeguarding.services import MAX_CATEGORIES, WRITTEN_ENTRY_KINDS
 from socialguard.screening import categories as registry
@@ -119,13 +120,32 @@ class ActionForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    agency = forms.ChoiceField(choices=Agency.choices, label="Agency")
+    agency = forms.ChoiceField(
+        label="Agency",
+        help_text="The organisation's list: the safeguarding leads add local agencies to it.",
+    )
     made_on = forms.DateField(
         label="Date made", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     reference = forms.CharField(required=False, max_length=100, label="Their reference")
     note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (who you spoke to)"
+    )
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (c.code, c.name) for c in referral_agencies_of(organisation=organisation) if c.active
+        ]
+
+
+class AgencyAddForm(forms.Form):
+    name = forms.CharField(
+        max_length=120,
+        label="Agency's name",
+        help_text="As the leads will know it, for example 'Northshire MASH' or 'Kooth'.",
     )
 
 

@@ -25,5 +25,8 @@ register(
         "safeguarding.escalation.escalated": "Unacknowledged item escalated",
         "safeguarding.escalation.acknowledge": "Safeguarding item acknowledged",
         "safeguarding.escalation.return_to_moderators": "Returned to moderators: not safeguarding",
+        "safeguarding.agency.added": "Referral agency added to the list",
+        "safeguarding.agency.retired": "Referral agency no longer offered",
+        "safeguarding.agency.restored": "Referral agency offered again",
     },
 )

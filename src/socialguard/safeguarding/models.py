@@ -33,11 +33,45 @@ def _refuse_delete(what: str) -> None:
 
 
 class Agency(models.TextChoices):
+    """The agencies every organisation's list starts with (A.5.6). The DSL adds their own
+    (``ReferralAgency``) and retires any they never use (``safeguarding.agencies``)."""
+
     POLICE = "police", "Police"
     CEOP = "ceop", "CEOP (Child Exploitation and Online Protection)"
     SOCIAL_CARE = "social_care", "Children's social care"
     LADO = "lado", "LADO (Local Authority Designated Officer)"
     EARLY_HELP = "early_help", "Early Help"
+    CAMHS = "camhs", "CAMHS (Child and Adolescent Mental Health Services)"
+    HEALTH = "health", "Health (school nurse, GP or health visitor)"
+    OTHER = "other", "Other agency (say which in the note)"
+
+
+class ReferralAgency(models.Model):
+    """One line of an organisation's referral list: an agency the DSL added, or one of the
+    standard ``Agency`` entries renamed or retired. A retired agency stays on the referrals
+    already made to it; it is no longer offered."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="referral_agencies"
+    )
+    code = models.SlugField(max_length=40)
+    name = models.CharField(max_length=120)
+    active = models.BooleanField(default=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="one_agency_code_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def escalation_image_upload_to(instance: Escalation, filename: str) -> str:
@@ -335,7 +369,10 @@ class Referral(models.Model):
     """A.5.6: a referral to an outside agency, with its reference and, later, its outcome."""
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="referrals")
-    agency = models.CharField(max_length=12, choices=Agency.choices)
+    # The code of an agency on the organisation's list, and its name when the referral was made
+    # (the record reads as it did, whatever the list later becomes).
+    agency = models.CharField(max_length=40)
+    agency_name = models.CharField(max_length=120, blank=True)
     made_on = models.DateField()
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -349,7 +386,7 @@ class Referral(models.Model):
         ordering = ["made_on", "pk"]
 
     def __str__(self) -> str:
-        return f"Referral to {self.get_agency_display()} on {self.made_on}"
+        return f"Referral to {self.agency_name or self.agency} on {self.made_on}"
 
 
 def evidence_upload_to(instance: ConcernEvidence, filename: str) -> str:

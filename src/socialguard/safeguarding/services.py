@@ -22,8 +22,8 @@ from socialguard.audit.services import audit_record
 from socialguard.core.errors import ApplicationError, ErrorCode
 from socialguard.notifications.services import email_after_commit
 from socialguard.safeguarding import selectors
+from socialguard.safeguarding.agencies import agency_offered
 from socialguard.safeguarding.models import (
-    Agency,
     Concern,
     ConcernAction,
     ConcernEntry,
@@ -370,17 +370,24 @@ def concern_referral_record(
     note: str = "",
 ) -> Referral:
     """A.5.6: serious matters go to the Police or CEOP; others to children's social care, the
-    LADO (about an adult) or Early Help. The agency's reference is kept for the follow-up."""
+    LADO (about an adult), Early Help or an agency on the organisation's own list
+    (``safeguarding.agencies``). The agency's reference is kept for the follow-up."""
     concern = _locked(concern)
     _require(by, concern, "record_referral")
-    if agency not in Agency.values:
-        raise ApplicationError("Choose the agency.", code=ErrorCode.INVALID)
+    chosen = agency_offered(organisation=concern.organisation, code=agency)
+    if chosen is None:
+        raise ApplicationError("Choose an agency from the list.", code=ErrorCode.INVALID)
     if made_on > timezone.localdate():
         raise ApplicationError("The referral date cannot be in the future.")
     referral = Referral.objects.create(
-        concern=concern, agency=agency, made_on=made_on, made_by=by, reference=reference.strip()
+        concern=concern,
+        agency=chosen.code,
+        agency_name=chosen.name,
+        made_on=made_on,
+        made_by=by,
+        reference=reference.strip(),
     )
-    body = f"Referred to {Agency(agency).label} on {_day(made_on)}"
+    body = f"Referred to {chosen.name} on {_day(made_on)}"
     body += f", their reference {referral.reference}." if referral.reference else "."
     if note.strip():
         body += f" {note.strip()}"
@@ -399,7 +406,7 @@ def concern_referral_outcome(*, referral: Referral, by: User, outcome: str) -> R
     referral.outcome = _text(outcome, "the outcome")
     referral.outcome_recorded_at = timezone.now()
     referral.save(update_fields=["outcome", "outcome_recorded_at"])
-    body = f"Outcome of the referral to {referral.get_agency_display()}: {referral.outcome}"
+    body = f"Outcome of the referral to {referral.agency_name}: {referral.outcome}"
     _entry(concern, ConcernEntry.Kind.REFERRAL, body, by)
     _audit(by, concern, "referral_outcome", referral=referral.pk, agency=referral.agency)
     return referral

@@ -2,7 +2,7 @@ from django.urls import path
 
 from socialguard.accounts.models import Role
 from socialguard.core.access import ASSIGNEE, EVERYONE, STAFF, access
-from socialguard.safeguarding import views
+from socialguard.safeguarding import agency_views, views
 
 app_name = "safeguarding"
 urlpatterns = [
@@ -13,6 +13,10 @@ urlpatterns = [
         objects="concern_receipt",
         allow={Role.DSL, Role.DEPUTY_DSL},
         may={STAFF},
+    ),
+    access(
+        path("agencies/", agency_views.agency_list, name="agencies"),
+        allow={Role.DSL, Role.DEPUTY_DSL},
     ),
     access(path("my-actions/", views.my_actions, name="my_actions"), allow={EVERYONE}),
     access(

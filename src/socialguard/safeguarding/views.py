@@ -127,7 +127,11 @@ def _forms(concern: Concern) -> dict[str, forms.Form]:
     return {
         "entry_form": EntryForm(prefix="entry"),
         "action_form": ActionForm(prefix="action", organisation=concern.organisation),
-        "referral_form": ReferralForm(prefix="referral", initial={"made_on": timezone.localdate()}),
+        "referral_form": ReferralForm(
+            prefix="referral",
+            initial={"made_on": timezone.localdate()},
+            organisation=concern.organisation,
+        ),
         "evidence_form": EvidenceForm(prefix="evidence"),
         "close_form": CloseForm(prefix="close"),
         "reopen_form": ReopenForm(prefix="reopen"),
@@ -188,7 +192,7 @@ def _complete_action(request: HttpRequest, concern: Concern, by: User) -> str:
 
 
 def _record_referral(request: HttpRequest, concern: Concern, by: User) -> str:
-    data = _valid(ReferralForm(request.POST, prefix="referral"))
+    data = _valid(ReferralForm(request.POST, prefix="referral", organisation=concern.organisation))
     referral = services.concern_referral_record(
         concern=concern,
         by=by,
@@ -197,7 +201,7 @@ def _record_referral(request: HttpRequest, concern: Concern, by: User) -> str:
         reference=str(data["reference"]),
         note=str(data["note"]),
     )
-    return f"Referral to {referral.get_agency_display()} recorded."
+    return f"Referral to {referral.agency_name} recorded."
 
 
 def _record_outcome(request: HttpRequest, concern: Concern, by: User) -> str:
