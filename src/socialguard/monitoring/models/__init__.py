@@ -17,6 +17,7 @@ from socialguard.monitoring.models.findings import (
     FindingStatus,
     MonitoringFinding,
     TrafficSummary,
+    WeeklyTally,
 )
 from socialguard.monitoring.models.sources import (
     AddressLease,
@@ -48,6 +49,7 @@ __all__ = [
     "TermDate",
     "TrafficSummary",
     "UserAlias",
+    "WeeklyTally",
     "Weekday",
     "WorkingHours",
 ]

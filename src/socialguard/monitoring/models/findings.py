@@ -147,3 +147,30 @@ class TrafficSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.category} {self.audience}: {self.hits}"
+
+
+class WeeklyTally(models.Model):
+    """A staff member's personal social media in contracted hours, so far this week (6.13): kept
+    below the threshold too, so that a week read in several parts (a growing log) is judged as a
+    whole. Deleted with the traffic totals at the end of the retention period."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week_starts = models.DateField()
+    minutes = models.PositiveIntegerField(default=0)
+    hits = models.PositiveIntegerField(default=0)
+    days = models.JSONField(default=dict, blank=True)  # "2026-11-30": minutes
+    domains = models.JSONField(default=dict, blank=True)  # "facebook.com": hits
+    last_minute = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "week_starts"], name="weeklytally_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} week of {self.week_starts}: {self.minutes} min"
