@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.apps import apps
 
 from socialguard.accounts.models import Organisation, User
 from socialguard.accounts.selectors import schools_of, staff_members_of
 from socialguard.cases.models import CaseAppeal, CaseEvidence, Outcome, ReporterRelationship
 from socialguard.cases.selectors import clause_numbers
-from socialguard.community.models import Contribution
 from socialguard.sites.models import Site
 
 DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -188,7 +188,7 @@ class AccessForm(forms.Form):
         self.fields["user"].queryset = people  # type: ignore[attr-defined]
 
 
-class ContributionChoiceField(forms.ModelChoiceField[Contribution]):
+class ContributionChoiceField(forms.ModelChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.site.name}: {obj.body[:60] or obj.get_kind_display()} (#{obj.pk})"
 
@@ -220,8 +220,10 @@ class MediaEnquiryForm(forms.Form):
         self.fields["site"].queryset = Site.objects.filter(  # type: ignore[attr-defined]
             organisation=organisation
         ).order_by("name")
-        published = Contribution.objects.filter(
-            site__organisation=organisation, status=Contribution.Status.PUBLISHED
+        # Posts are found through the app registry: cases sits below community (the seam).
+        contribution = apps.get_model("community", "Contribution")
+        published = contribution.objects.filter(
+            site__organisation=organisation, status=contribution.Status.PUBLISHED
         )
         latest = list(published.order_by("-created_at").values_list("pk", flat=True)[:100])
         self.fields["contribution"].queryset = (  # type: ignore[attr-defined]

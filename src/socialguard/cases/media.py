@@ -4,6 +4,7 @@ head teacher, answered by the head teacher. The staff member is told not to resp
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
@@ -16,10 +17,12 @@ from socialguard.cases.models import MediaEnquiry
 from socialguard.cases.permissions import can_log_media_enquiry, can_respond_to_enquiry
 from socialguard.cases.selectors import clause_texts, time_left
 from socialguard.cases.services import new_reference
-from socialguard.community.models import Contribution
 from socialguard.core.errors import ApplicationError, ErrorCode
 from socialguard.notifications.services import email_after_commit
 from socialguard.sites.models import Site
+
+if TYPE_CHECKING:
+    from socialguard.community.models import Contribution
 
 # The shipped policy's words, used when an organisation's own policy has no clause A.3.7.
 A37_DEFAULT = (
@@ -119,9 +122,9 @@ def media_enquiry_log(
 
 
 def _organisation_of(linked: Site | Contribution | School) -> int | None:
-    if isinstance(linked, Contribution):
-        return linked.site.organisation_id
-    return linked.organisation_id
+    if isinstance(linked, Site | School):
+        return linked.organisation_id
+    return linked.site.organisation_id
 
 
 @transaction.atomic
