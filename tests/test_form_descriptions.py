@@ -24,6 +24,7 @@ def missing_descriptions(page: str) -> list[str]:
 
 
 def _forms(cast: Any) -> dict[str, Any]:
+    from socialguard.approvals import forms as approvals_forms
     from socialguard.cases import forms as cases_forms
     from socialguard.safeguarding import forms as safeguarding_forms
     from socialguard.sites import forms as sites_forms
@@ -31,7 +32,7 @@ def _forms(cast: Any) -> dict[str, Any]:
     org = cast.organisation
     return {
         "Appendix B": sites_forms.ProposalForm(data={}, author=cast.teacher),
-        "approval decision": sites_forms.DecisionForm(data={}),
+        "approval decision": approvals_forms.DecisionForm(data={}),
         "breach": cases_forms.BreachReportForm(data={}, organisation=org),
         "media": cases_forms.MediaEnquiryForm(data={}, organisation=org),
         "concern": safeguarding_forms.ConcernForm(data={}, files={}, reporter=cast.teacher),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.contrib import messages
@@ -10,9 +11,9 @@ from django.shortcuts import redirect, render
 from socialguard.accounts.models import User
 from socialguard.accounts.selectors import is_staff_member, staff_members_of
 from socialguard.approvals import selectors, services
+from socialguard.approvals.forms import DecisionForm
 from socialguard.approvals.models import ApprovalRequest
 from socialguard.core.errors import ApplicationError
-from socialguard.sites.forms import DecisionForm
 
 
 def approval_inbox(request: HttpRequest) -> HttpResponse:
@@ -102,36 +103,19 @@ def delegation_new(request: HttpRequest) -> HttpResponse:
     return render(request, "approvals/delegate.html", {"people": people})
 
 
-def approval_request_new(request: HttpRequest) -> HttpResponse:
-    """Ask for one of the policy's other approvals: participation, content, logo, advert, friend."""
-    from socialguard.approvals.workflows import KIND_LABELS, Kind
-    from socialguard.sites.models import Site
-    from socialguard.sites.services import OTHER_REQUEST_KINDS, site_request_submit
+# The page that asks for one of the policy's other approvals belongs to the app whose records it
+# is about (sites: participation, content, logo, advert, friend); it registers here, so the
+# engine's inbox can offer it without importing that app.
+RequestPage = Callable[[HttpRequest], HttpResponse]
+_REQUEST_PAGES: list[RequestPage] = []
 
-    assert isinstance(request.user, User)
-    user = request.user
-    if not user.has_perm("sites.propose") or user.organisation_id is None:
-        raise Http404("Only staff members ask for approvals.")
-    sites = Site.objects.filter(organisation_id=user.organisation_id).exclude(
-        status__in=("draft", "closed", "rejected")
-    )
-    if request.method == "POST":
-        try:
-            site = sites.filter(pk=request.POST.get("site") or 0).first()
-            approval = site_request_submit(
-                kind=Kind(request.POST.get("kind", "")),
-                title=request.POST.get("title", ""),
-                details=request.POST.get("details", ""),
-                by=user,
-                site=site,
-            )
-            messages.success(request, "Sent for approval.")
-            return redirect("approvals:detail", pk=approval.pk)
-        except ValueError:
-            messages.error(request, "Choose what you are asking approval for.")
-        except ApplicationError as error:
-            messages.error(request, error.message)
-    kinds = [(kind.value, KIND_LABELS[kind]) for kind in OTHER_REQUEST_KINDS]
-    return render(
-        request, "approvals/new.html", {"kinds": kinds, "sites": sites, "data": request.POST}
-    )
+
+def register_request_page(page: RequestPage) -> RequestPage:
+    _REQUEST_PAGES[:] = [page]
+    return page
+
+
+def approval_request_new(request: HttpRequest) -> HttpResponse:
+    if not _REQUEST_PAGES:
+        raise Http404("Nothing here asks for other approvals.")
+    return _REQUEST_PAGES[0](request)

@@ -7,6 +7,8 @@ class SitesConfig(AppConfig):
     verbose_name = "Official sites"
 
     def ready(self) -> None:
-        from socialguard.sites import hooks
+        from socialguard.approvals.views import register_request_page
+        from socialguard.sites import hooks, request_views
 
         hooks.register()
+        register_request_page(request_views.other_request_new)
