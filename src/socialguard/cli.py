@@ -312,6 +312,14 @@ def cmd_sites_check(args: argparse.Namespace) -> int:
     lines = periodic_checks()
     print(
         "\n".join(lines)
+def cmd_monitoring_ingest(args: argparse.Namespace) -> int:
+    _django()
+    from socialguard.integrations.cli import ProgressBar
+    from socialguard.monitoring.cli import run
+
+    return run(args, _organisation(args.organisation), ProgressBar)
+
+
         if lines
         else "All live sites have cover and nothing is overdue; nothing to do."
     )
@@ -527,6 +535,10 @@ def _audit_commands(sub: Any) -> None:
     verify.add_argument("--organisation", metavar="SLUG")
     verify.add_argument(
         "--checkpoint",
+
+    from socialguard.monitoring.cli import add_parser as add_monitoring
+
+    add_monitoring(sub, Parser).set_defaults(func=cmd_monitoring_ingest)
         metavar="FILE",
         nargs="+",
         help="checkpoint files (from 'audit checkpoint') the chain must still contain",

@@ -8,6 +8,7 @@ register(
     {
         "monitoring.source.create": "Log source added",
         "monitoring.source.update": "Log source changed",
+        "monitoring.ingest.start": "Web log reading started",
         "monitoring.ingest.done": "Web log read",
         "monitoring.ingest.failed": "Web log could not be read",
         "monitoring.lease.import": "Address leases imported",

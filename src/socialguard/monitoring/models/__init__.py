@@ -49,8 +49,8 @@ __all__ = [
     "TermDate",
     "TrafficSummary",
     "UserAlias",
-    "WeeklyTally",
     "Weekday",
+    "WeeklyTally",
     "WorkingHours",
 ]
 from socialguard.monitoring.models.notice import AcceptableUseNotice, NoticeAcceptance

@@ -1,0 +1,199 @@
+"""Each log format parsed into one shape, a chunk at a time, by Polars (no Python per line).
+
+The frame every parser returns has one row per line of the chunk, in order:
+``idx`` (0-based line in the chunk), ``ts`` (UTC), ``ip``, ``user`` (null when the log has none),
+``method`` (upper case), ``url``, ``host`` (lower case, no port), ``status``, ``bytes`` and
+``bad`` (the line could not be read: it is counted and never used)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+import numpy as np
+import polars as pl
+
+CSV_FIELDS = ("time", "ip", "user", "method", "url", "host", "status", "bytes")
+SQUID_COLUMNS = ["ts", "elapsed", "ip", "code", "bytes", "method", "url", "user", "hier", "type"]
+# NCSA common / combined: host ident user [time] "request" status bytes ["referer" "agent"]
+COMBINED = r'^(\S+) \S+ (\S+) \[([^\]]+)\] "([A-Za-z]+) (\S+)(?: [^"]*)?" (\d{3}) (\d+|-)'
+URL_HOST = r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/@?#]*@)?([^/:?#]+)"
+
+
+def collapse_spaces(data: bytes) -> bytes:
+    """Squid pads its elapsed-time field with spaces; one space between fields is enough."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    if arr.size < 2:
+        return data
+    space = arr == 32
+    keep = np.ones(arr.size, dtype=bool)
+    keep[1:] = ~(space[1:] & space[:-1])
+    return arr[keep].tobytes()
+
+
+def raw_lines(data: bytes) -> pl.DataFrame:
+    """One string per line (invalid UTF-8 replaced), blank lines kept in place."""
+    return pl.read_csv(
+        io.BytesIO(data),
+        has_header=False,
+        separator="\x01",
+        quote_char=None,
+        new_columns=["raw"],
+        schema={"raw": pl.String},
+        encoding="utf8-lossy",
+        truncate_ragged_lines=True,
+    ).with_row_index("idx")
+
+
+def _host(url: pl.Expr, method: pl.Expr) -> pl.Expr:
+    connect_host = url.str.replace(r":\d+$", "")
+    return (
+        pl.when(method == "CONNECT")
+        .then(connect_host)
+        .otherwise(url.str.extract(URL_HOST, 1))
+        .str.to_lowercase()
+        .str.strip_chars_end(".")
+    )
+
+
+def _user(col: pl.Expr) -> pl.Expr:
+    return pl.when(col.is_in(["-", ""])).then(None).otherwise(col.str.to_lowercase())
+
+
+def _finish(frame: pl.DataFrame) -> pl.DataFrame:
+    bad = (
+        pl.col("ts").is_null()
+        | pl.col("ip").is_null()
+        | pl.col("method").is_null()
+        | pl.col("url").is_null()
+        | pl.col("status").is_null()
+    )
+    return frame.with_columns(bad=bad).select(
+        "idx", "ts", "ip", "user", "method", "url", "host", "status", "bytes", "bad"
+    )
+
+
+def parse_squid(data: bytes, expected_lines: int) -> pl.DataFrame:
+    frame = pl.read_csv(
+        io.BytesIO(collapse_spaces(data)),
+        has_header=False,
+        separator=" ",
+        quote_char=None,
+        new_columns=SQUID_COLUMNS,
+        schema=dict.fromkeys(SQUID_COLUMNS, pl.String),
+        encoding="utf8-lossy",
+        truncate_ragged_lines=True,
+        missing_columns="insert",
+    )
+    if frame.height != expected_lines:  # cannot happen without quoting; never misnumber lines
+        raise ValueError("the log's lines could not be counted")
+    url, method = pl.col("url"), pl.col("method").str.to_uppercase()
+    seconds = pl.col("ts").cast(pl.Float64, strict=False)
+    status = pl.col("code").str.extract(r"/(\d{3})$", 1).cast(pl.Int32, strict=False)
+    frame = frame.with_row_index("idx").select(
+        "idx",
+        ts=pl.when(seconds > 0)
+        .then((seconds * 1000).cast(pl.Int64))
+        .cast(pl.Datetime("ms", "UTC")),
+        ip=pl.when(pl.col("ip").str.contains(r"^[0-9A-Fa-f:.]+$")).then(pl.col("ip")),
+        user=_user(pl.col("user")),
+        method=pl.when(method.str.contains(r"^[A-Z_]+$")).then(method),
+        url=pl.when(url.str.len_chars() > 0).then(url),
+        host=_host(url, method),
+        status=status,
+        bytes=pl.col("bytes").cast(pl.Int64, strict=False).fill_null(0),
+    )
+    return _finish(frame)
+
+
+def parse_combined(data: bytes, expected_lines: int) -> pl.DataFrame:
+    lines = raw_lines(data)
+    if lines.height != expected_lines:
+        raise ValueError("the log's lines could not be counted")
+    parts = lines.select("idx", p=pl.col("raw").str.extract_groups(COMBINED)).unnest("p")
+    method = pl.col("4").str.to_uppercase()
+    url = pl.col("5")
+    frame = parts.select(
+        "idx",
+        ts=pl.col("3")
+        .str.to_datetime("%d/%b/%Y:%H:%M:%S %z", strict=False)
+        .dt.convert_time_zone("UTC")
+        .dt.cast_time_unit("ms"),
+        ip=pl.col("1"),
+        user=_user(pl.col("2")),
+        method=method,
+        url=url,
+        host=_host(url, method),
+        status=pl.col("6").cast(pl.Int32, strict=False),
+        bytes=pl.col("7").cast(pl.Int64, strict=False).fill_null(0),
+    )
+    return _finish(frame)
+
+
+def _csv_time(col: pl.Expr, time_format: str, zone: str) -> pl.Expr:
+    if time_format:
+        parsed = col.str.to_datetime(time_format, strict=False)
+    else:
+        epoch = col.cast(pl.Float64, strict=False)
+        parsed = pl.coalesce(
+            pl.when(epoch > 0).then((epoch * 1000).cast(pl.Int64)).cast(pl.Datetime("ms")),
+            col.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False),
+            col.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", strict=False),
+            col.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False),
+            col.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False),
+        )
+    # Times written without a zone are the school's local time.
+    return (
+        parsed.dt.cast_time_unit("ms")
+        .dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
+        .dt.convert_time_zone("UTC")
+    )
+
+
+def csv_header(first_line: bytes) -> list[str]:
+    frame = pl.read_csv(io.BytesIO(first_line + b"\n"), has_header=False, infer_schema=False)
+    return [str(v).strip() if v is not None else "" for v in frame.row(0)]
+
+
+def parse_csv(
+    data: bytes,
+    *,
+    header: list[str],
+    mapping: Mapping[str, str],
+    time_format: str,
+    zone: str,
+    skip_header: bool,
+) -> pl.DataFrame:
+    frame = pl.read_csv(
+        io.BytesIO(data),
+        has_header=False,
+        new_columns=header,
+        schema=dict.fromkeys(header, pl.String),
+        encoding="utf8-lossy",
+        truncate_ragged_lines=True,
+        missing_columns="insert",
+    ).with_row_index("idx")
+    if skip_header:
+        frame = frame.filter(pl.col("idx") > 0)
+
+    def field(name: str) -> pl.Expr:
+        column = mapping.get(name)
+        if column:
+            return pl.col(column).str.strip_chars()
+        return pl.lit(None, dtype=pl.String)
+
+    method = field("method").str.to_uppercase().fill_null("GET")
+    url = pl.coalesce(field("url"), pl.concat_str(pl.lit("http://"), field("host")))
+    host = pl.coalesce(field("host").str.to_lowercase(), _host(url, method))
+    frame = frame.select(
+        "idx",
+        ts=_csv_time(field("time"), time_format, zone),
+        ip=field("ip").fill_null(""),
+        user=_user(field("user")),
+        method=method,
+        url=url,
+        host=host,
+        status=field("status").cast(pl.Int32, strict=False).fill_null(0),
+        bytes=field("bytes").cast(pl.Int64, strict=False).fill_null(0),
+    )
+    return _finish(frame)

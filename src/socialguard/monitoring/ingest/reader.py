@@ -1,0 +1,118 @@
+"""Reading a log in chunks of whole lines, plain or gzip, from where the source left off.
+
+A file is known by a fingerprint of its first line (the first line of a log never changes as it
+grows, and a renamed or rotated copy is still the same file), and read from the byte offset of
+the uncompressed text that the last run reached. A last line without its line end is left for
+the next run: a proxy may be writing it."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+CHUNK_BYTES = 32 * 1024 * 1024
+FINGERPRINT_BYTES = 1024
+GZIP_MAGIC = b"\x1f\x8b"
+
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass
+class Chunk:
+    data: bytes  # whole lines, each ending in b"\n"
+    first_line: int  # 1-based number of its first line in the file
+    lines: int
+    end_offset: int  # uncompressed offset just after its last line
+
+
+class LogFile:
+    """An open log: ``fingerprint``, then ``chunks(offset, lines_before)``."""
+
+    def __init__(self, source: str | os.PathLike[str] | IO[bytes], name: str | None = None):
+        if isinstance(source, (str, os.PathLike)):
+            self.raw: Any = open(source, "rb")  # noqa: SIM115 (closed by close())
+            self.name = name or Path(source).name
+            self.total: int | None = os.path.getsize(source)
+            self._owns = True
+        else:
+            self.raw = source
+            self.name = name or Path(str(getattr(source, "name", "") or "upload")).name
+            self.total = getattr(source, "size", None)
+            self._owns = False
+            if hasattr(source, "seek"):
+                source.seek(0)
+        magic = self._peek(2)
+        self.compressed = magic == GZIP_MAGIC
+        self.stream: Any = gzip.GzipFile(fileobj=self.raw) if self.compressed else self.raw
+        head = self.stream.read(FINGERPRINT_BYTES)
+        first = head.split(b"\n", 1)[0] if b"\n" in head else head
+        self.empty = not head
+        self.first_line_complete = b"\n" in head or len(head) >= FINGERPRINT_BYTES
+        self.first_line = first
+        self.fingerprint = hashlib.sha256(first).hexdigest()
+        self._head = head
+
+    def _peek(self, n: int) -> bytes:
+        data = self.raw.read(n)
+        self.raw.seek(0)
+        return bytes(data)
+
+    def raw_position(self) -> int:
+        try:
+            return int(self.raw.tell())
+        except (OSError, ValueError):
+            return 0
+
+    def chunks(
+        self, *, offset: int, lines_before: int, progress: Progress | None = None
+    ) -> Iterator[Chunk]:
+        """Whole lines after ``offset`` (bytes of uncompressed text), in chunks."""
+        if offset >= len(self._head):
+            self._skip(offset - len(self._head))
+            pending = b""
+        else:
+            pending = self._head[offset:]
+        start = offset
+        line_no = lines_before + 1
+        while True:
+            block = self.stream.read(CHUNK_BYTES)
+            data = pending + block
+            end = data.rfind(b"\n") + 1
+            if block and end == 0:
+                pending = data
+                continue
+            if end:
+                whole = data[:end]
+                count = whole.count(b"\n")
+                start += end
+                yield Chunk(data=whole, first_line=line_no, lines=count, end_offset=start)
+                line_no += count
+            pending = data[end:]
+            if progress is not None:
+                progress(self.raw_position(), self.total)
+            if not block:
+                self.partial_tail = len(pending)
+                return
+
+    partial_tail = 0
+
+    def _skip(self, count: int) -> None:
+        if not self.compressed and hasattr(self.raw, "seek"):
+            self.raw.seek(self.raw.tell() + count)
+            return
+        while count > 0:
+            got = self.stream.read(min(count, CHUNK_BYTES))
+            if not got:
+                return
+            count -= len(got)
+
+    def close(self) -> None:
+        if self.compressed:
+            self.stream.close()
+        if self._owns:
+            self.raw.close()
