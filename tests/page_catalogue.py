@@ -57,6 +57,7 @@ NOT_PAGES = frozenset(
         "lexicon:phrase_delete",
         "lexicon:example_delete",
         "lexicon:site_word_delete",
+        "monitoring:finding_act",
     }
 )
 SKIPPED_NAMESPACES = ("admin", "api-1")
@@ -184,6 +185,22 @@ def _message() -> Any:
     )
 
 
+def _finding(pupil: bool) -> dict[str, Any] | None:
+    """A monitoring finding of the demo (issue 14): a staff member's, or a pupil's search."""
+    from django.apps import apps
+
+    model = apps.get_model("monitoring", "MonitoringFinding")
+    found = model.objects.filter(subject_is_pupil=pupil).order_by("pk").first()
+    return None if found is None else {"pk": found.pk}
+
+
+def _monitoring(model: str) -> dict[str, Any] | None:
+    from django.apps import apps
+
+    found = apps.get_model("monitoring", model).objects.order_by("pk").first()
+    return None if found is None else {"pk": found.pk}
+
+
 def _roster_import() -> dict[str, Any] | None:
     """The demo's roster import (a dry run)."""
     from django.apps import apps
@@ -283,6 +300,22 @@ PAGES: dict[str, list[tuple[str, Kwargs]]] = {
     "integrations:webhook": [("admin", _NONE)],
     "integrations:roster_columns": [("admin", _NONE)],
     "integrations:roster_import": [("admin", lambda: _roster_import())],
+    "monitoring:overview": [("itlead", _NONE), ("dsl", _NONE)],
+    "monitoring:findings": [("itlead", _NONE), ("head", _NONE), ("dsl", _NONE)],
+    "monitoring:finding": [
+        ("itlead", lambda: _finding(pupil=False)),
+        ("dsl", lambda: _finding(pupil=True)),
+    ],
+    "monitoring:upload": [("itlead", _NONE)],
+    "monitoring:run": [("itlead", lambda: _monitoring("IngestRun"))],
+    "monitoring:sources": [("itlead", _NONE)],
+    "monitoring:source": [("itlead", lambda: _monitoring("LogSource"))],
+    "monitoring:categories": [("itlead", _NONE)],
+    "monitoring:hours": [("itlead", _NONE)],
+    "monitoring:charts": [("governor", _NONE)],
+    "monitoring:notice": [("teacher", _NONE)],
+    "monitoring:notice_manage": [("itlead", _NONE), ("head", _NONE)],
+    "monitoring:review": [("itlead", _NONE)],
     "lexicon:index": [("dsl", _NONE), ("comms", _NONE)],
     "postcheck:check": [("teacher", _NONE), ("governor", _NONE)],
     "lexicon:phrases": [("dsl", _NONE)],

@@ -304,6 +304,7 @@ def _sources() -> dict[str, Callable[[Any], list[tuple[Any, ...]]]]:
     from socialguard.community.models import Contribution, Image
     from socialguard.integrations.models import RosterImport
     from socialguard.moderation.models import ReviewItem
+    from socialguard.monitoring.models import IngestRun, LogSource, MonitoringFinding
     from socialguard.notifications.models import OutboxMessage
     from socialguard.safeguarding.models import Concern, ConcernAction, ConcernEvidence, Escalation
     from socialguard.sites.models import Site
@@ -348,6 +349,10 @@ def _sources() -> dict[str, Callable[[Any], list[tuple[Any, ...]]]]:
             RoleAssignment, org, role__in=[Role.DSL, Role.DEPUTY_DSL]
         ),
         "roster_import": lambda org: _model_rows(RosterImport, org),
+        # Issue 14: the demo's findings (staff and pupils'), its runs and its sources.
+        "monitoring_finding": lambda org: _model_rows(MonitoringFinding, org),
+        "ingest_run": lambda org: _model_rows(IngestRun, org, source__organisation=org),
+        "log_source": lambda org: _model_rows(LogSource, org),
     }
 
 

@@ -242,6 +242,11 @@ def navigation_links_for(user: Any) -> list[tuple[str, str]]:
         links.append(("Media enquiries", reverse("cases:media_list")))
     elif user.has_perm("cases.log_media_enquiry"):
         links.append(("Media enquiry", reverse("cases:media_new")))
+    if has_role(user, Role.IT_LEAD, Role.HEAD_TEACHER, *SAFEGUARDING_ROLES):
+        # Issue 14: monitoring findings (8.1); the safeguarding leads see pupils' only.
+        links.append(("Monitoring", reverse("monitoring:overview")))
+    elif has_role(user, Role.GOVERNOR):
+        links.append(("Internet use", reverse("monitoring:charts")))
     if user.has_perm("policy.view_acknowledgements"):
         links.append(("Acknowledgements", reverse("policy:acknowledgements")))
     if user.has_perm("reports.view_governance"):

@@ -11,6 +11,7 @@ from django.urls import URLPattern, path
 from socialguard.accounts.models import Role
 from socialguard.api import views
 from socialguard.api.api import api
+from socialguard.api.monitoring_api import router as monitoring_router
 from socialguard.api.policy_api import router as policy_router
 from socialguard.api.postcheck_api import router as postcheck_router
 from socialguard.core.access import (
@@ -78,6 +79,11 @@ ACCESS: dict[str, Access] = {
     # Issue 13: a staff member checks a draft for their own account (2.1: all staff members).
     "post_check_endpoint": declare(anonymous=UNAUTHENTICATED, allow={STAFF}, action=True),
     "review_items": declare(anonymous=UNAUTHENTICATED, allow={EVERYONE}),
+    # Issue 14: the selector returns pupils' findings only to the safeguarding leads.
+    "monitoring_findings": declare(
+        anonymous=UNAUTHENTICATED,
+        allow={Role.IT_LEAD, Role.HEAD_TEACHER, Role.DSL, Role.DEPUTY_DSL},
+    ),
     "review_item_act": declare(
         anonymous=UNAUTHENTICATED,
         may=MODERATION,
@@ -89,6 +95,7 @@ ACCESS: dict[str, Access] = {
 
 api.add_router("", policy_router)
 api.add_router("", postcheck_router)
+api.add_router("", monitoring_router)
 patterns, app_name, namespace = api.urls
 urlpatterns = [
     # Public, as the schema is: the page says how to sign in, and holds no data.

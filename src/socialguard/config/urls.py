@@ -25,6 +25,7 @@ urlpatterns = [
     path("reports/", include("socialguard.reports.urls")),
     path("check-my-post/", include("socialguard.postcheck.urls")),
     path("integrations/", include("socialguard.integrations.urls")),
+    path("monitoring/", include("socialguard.monitoring.urls")),
     path("api/", include(("socialguard.api.urls", "ninja"), namespace="api-1")),
     path("admin/", ADMIN_URLS),
 ]

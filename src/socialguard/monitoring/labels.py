@@ -27,3 +27,13 @@ register(
         "monitoring.retention.purge": "Monitoring records deleted (retention)",
     },
 )
+
+# The pages' codes (mon-web): the acceptable-use notice and the settings pages.
+register(
+    "audit_action",
+    {
+        "monitoring.notice.publish": "Acceptable-use notice published",
+        "monitoring.notice.accept": "Acceptable-use notice accepted",
+        "monitoring.alias.delete": "Proxy user name unlinked",
+    },
+)

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "socialguard.accounts.middleware.SessionTimeoutMiddleware",
     # A second step before a concern, a case or the admin (accounts.mfa).
     "socialguard.accounts.middleware.MfaRequiredMiddleware",
+    # 8.2: staff and pupils accept the acceptable-use notice before anything else (monitoring).
+    "socialguard.monitoring.middleware.AcceptableUseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # After the others that handle sign-in, as django-axes asks: it turns a locked-out
@@ -183,6 +185,9 @@ AXES_COOLOFF_TIME = timedelta(
 # Two-step sign-in (accounts.mfa): safeguarding leads, head teachers and administrators pass a
 # second step before a concern, a case or the admin. On unless SOCIALGUARD_MFA_REQUIRED=0.
 SOCIALGUARD_MFA_REQUIRED = os.environ.get("SOCIALGUARD_MFA_REQUIRED", "1") == "1"
+# 8.2: staff members and pupils accept the acceptable-use notice (no expectation of privacy on
+# the school's ICT) after signing in, and again for each new version. On unless set to 0.
+SOCIALGUARD_AUP_REQUIRED = os.environ.get("SOCIALGUARD_AUP_REQUIRED", "1") == "1"
 # Single sign-on (accounts.sso): how long to wait for the school's identity provider.
 SOCIALGUARD_SSO_TIMEOUT_SECONDS = int(os.environ.get("SOCIALGUARD_SSO_TIMEOUT_SECONDS", "10"))
 AXES_RESET_ON_SUCCESS = True

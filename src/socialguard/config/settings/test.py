@@ -22,3 +22,6 @@ STATIC_ROOT = None  # type: ignore[assignment]
 # second step's own tests turn it on with override_settings (accounts/tests/test_mfa.py,
 # tests/browser/test_sso_and_mfa.py). Production and the demo keep it on (base.py).
 SOCIALGUARD_MFA_REQUIRED = False
+# Off for the suite for the same reason: tests sign people in and open their pages; the
+# notice's own tests turn it on (monitoring/tests/test_notice.py).
+SOCIALGUARD_AUP_REQUIRED = False
