@@ -32,6 +32,9 @@ NOT_PAGES = frozenset(
         "audit:export",
         "integrations:roster_import_apply",
         "policy:acknowledge",
+        "policy:acknowledgements_remind",
+        "policy:publish",
+        "policy:discard",
         "sites:submit",
         "sites:publish_document",
         "sites:go_live",
@@ -201,6 +204,33 @@ def _monitoring(model: str) -> dict[str, Any] | None:
     return None if found is None else {"pk": found.pk}
 
 
+def _policy_draft() -> Any:
+    """A draft of the policy (the demo publishes its policy; an upload stands in)."""
+    from django.conf import settings
+
+    from socialguard.accounts.models import Organisation
+    from socialguard.policy.models import PolicyVersion
+    from socialguard.policy.services import policy_draft_create, policy_file_parse
+
+    found = PolicyVersion.objects.filter(status="draft").order_by("pk").first()
+    if found is not None:
+        return found
+    parsed, sha = policy_file_parse(path=settings.DEFAULT_POLICY_FILE)
+    return policy_draft_create(
+        organisation=Organisation.objects.get(slug="roselands-stafford"),
+        parsed=parsed,
+        source_name="Social Media Policy 2025.docx",
+        source_sha256=sha,
+        by=None,
+    )
+
+
+def _policy_current() -> Any:
+    from socialguard.policy.models import PolicyVersion
+
+    return _first(PolicyVersion, is_current=True, organisation__slug="roselands-stafford")
+
+
 def _roster_import() -> dict[str, Any] | None:
     """The demo's roster import (a dry run)."""
     from django.apps import apps
@@ -247,6 +277,17 @@ PAGES: dict[str, list[tuple[str, Kwargs]]] = {
     "policy:current": [("", _NONE), ("teacher", _NONE)],
     "policy:for_organisation": [("", lambda: {"slug": "roselands-stafford"})],
     "policy:acknowledgements": [("head", _NONE)],
+    "policy:changes": [("teacher", _NONE)],
+    "policy:compare": [
+        ("teacher", _NONE),
+        ("head", lambda: {"_query": f"?a={_policy_current().pk}&b={_policy_draft().pk}"}),
+    ],
+    "policy:version": [("teacher", lambda: {"pk": _policy_current().pk})],
+    "policy:manage": [("head", _NONE)],
+    "policy:upload": [("head", _NONE)],
+    "policy:review_start": [("head", _NONE)],
+    "policy:draft": [("head", lambda: {"pk": _policy_draft().pk})],
+    "policy:clause": [("head", lambda: {"pk": _policy_draft().pk, "number": "5.3"})],
     "audit:events": [("admin", _NONE)],
     "notifications:outbox": [("admin", _NONE)],
     "notifications:message": [("admin", lambda: {"pk": _message().pk})],

@@ -172,7 +172,8 @@ def _labels(user: Any) -> frozenset[str]:
 
 def _extras(organisation: Any, people: dict[str, Any]) -> None:
     """What the demo does not make but a URL needs: a concern's evidence file, a school crest,
-    a message in the outbox (the demo's are sent after commit, which a test never reaches)."""
+    a message in the outbox (the demo's are sent after commit, which a test never reaches), a
+    draft of the policy."""
     from django.core.files.base import ContentFile
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -194,6 +195,12 @@ def _extras(organisation: Any, people: dict[str, Any]) -> None:
         to=["head@example"],
         subject="Test message",
         body="For the access matrix.",
+    )
+    from socialguard.policy.services import policy_draft_create, policy_file_parse
+
+    parsed, sha = policy_file_parse(path=settings.DEFAULT_POLICY_FILE)
+    policy_draft_create(
+        organisation=organisation, parsed=parsed, source_name="draft.txt", by=people["head"]
     )
     school = organisation.schools.order_by("pk").first()
     school.logo.save(
@@ -306,6 +313,7 @@ def _sources() -> dict[str, Callable[[Any], list[tuple[Any, ...]]]]:
     from socialguard.moderation.models import ReviewItem
     from socialguard.monitoring.models import IngestRun, LogSource, MonitoringFinding
     from socialguard.notifications.models import OutboxMessage
+    from socialguard.policy.models import Clause, PolicyVersion
     from socialguard.safeguarding.models import Concern, ConcernAction, ConcernEvidence, Escalation
     from socialguard.sites.models import Site
 
@@ -349,6 +357,14 @@ def _sources() -> dict[str, Callable[[Any], list[tuple[Any, ...]]]]:
             RoleAssignment, org, role__in=[Role.DSL, Role.DEPUTY_DSL]
         ),
         "roster_import": lambda org: _model_rows(RosterImport, org),
+        "policy_version": lambda org: _model_rows(PolicyVersion, org, status="published"),
+        "policy_draft": lambda org: _model_rows(PolicyVersion, org, status="draft"),
+        "policy_draft_clause": lambda org: [
+            (c.version_id, c.number)
+            for c in Clause.objects.filter(
+                version__organisation=org, version__status="draft"
+            ).order_by("pk")
+        ],
         # Issue 14: the demo's findings (staff and pupils'), its runs and its sources.
         "monitoring_finding": lambda org: _model_rows(MonitoringFinding, org),
         "ingest_run": lambda org: _model_rows(IngestRun, org, source__organisation=org),

@@ -141,6 +141,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_policy_import(args: argparse.Namespace) -> int:
     _django()
+    from django.conf import settings
+    from django.urls import reverse
+
     from socialguard.policy.services import policy_file_parse, policy_version_import
 
     organisation = _organisation(args.organisation)
@@ -153,8 +156,30 @@ def cmd_policy_import(args: argparse.Namespace) -> int:
         make_current=not args.not_current,
         by=None,
     )
-    state = "now current" if version.is_current else "kept as a draft"
-    print(f"Imported {len(parsed.clauses)} clauses as version {version.version} ({state}).")
+    header = ", ".join(
+        f"{words} {value}"
+        for words, value in (
+            ("approved", version.approved_on.strftime("%-d %B %Y") if version.approved_on else ""),
+            ("by", version.approved_by),
+            (
+                "next review",
+                version.next_review_on.strftime("%B %Y") if version.next_review_on else "",
+            ),
+        )
+        if value
+    )
+    count = len(parsed.clauses)
+    if version.is_current:
+        details = header or "no approval details in the header"
+        print(f"Imported {count} clauses as version {version.version}, now current ({details}).")
+    else:
+        link = settings.SITE_URL + reverse("policy:draft", args=[version.pk])
+        print(
+            f"Imported {count} clauses as a draft of version {version.version}: not published, "
+            f"staff still see the current version. Check and publish it at {link}"
+        )
+    for warning in version.parse_warnings:
+        print(f"  warning, line {warning['line']}: {warning['message']}")
     return 0
 
 
@@ -296,14 +321,20 @@ def _screening_cli() -> Any:
 
 def periodic_checks() -> list[str]:
     """Every periodic check, in order: staffing and lapsed approvals, the review queue's
-    reminders and safeguarding escalation, unacknowledged concerns, media enquiry deadlines."""
+    reminders and safeguarding escalation, unacknowledged concerns, media enquiry deadlines,
+    the policy review's reminders."""
     from socialguard.cases.checks import media_enquiry_check_all
     from socialguard.moderation.checks import moderation_check_all
+    from socialguard.policy.checks import policy_review_check_all
     from socialguard.safeguarding.checks import concern_check_all
     from socialguard.sites.staffing import sites_check_all
 
     return (
-        sites_check_all() + moderation_check_all() + concern_check_all() + media_enquiry_check_all()
+        sites_check_all()
+        + moderation_check_all()
+        + concern_check_all()
+        + media_enquiry_check_all()
+        + policy_review_check_all()
     )
 
 

@@ -17,6 +17,12 @@ class Obligation(models.TextChoices):
 
 
 class PolicyVersion(TimeStampedModel):
+    class Status(models.TextChoices):
+        # A draft is an upload or a review copy being prepared; a published version is (or was)
+        # the policy staff work to. Only one published version is current at a time.
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="policy_versions"
     )
@@ -32,6 +38,23 @@ class PolicyVersion(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     appendices = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # When it came into force: links from a decision go to the version in force at its time.
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Every problem the parser was lenient about, with its line: [{"line": 12, "message": ...}].
+    parse_warnings = models.JSONField(default=list, blank=True)
+    # A review (header: next review date): who prepares the new version, by when.
+    review_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_due_on = models.DateField(null=True, blank=True)
+    review_reminder_level = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -42,7 +65,16 @@ class PolicyVersion(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (version {self.version})"
+        return f"{self.title} ({self.label})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def label(self) -> str:
+        """'version 2', or 'draft of version 3': a draft never reads like the current one."""
+        return f"draft of version {self.version}" if self.is_draft else f"version {self.version}"
 
 
 class PolicySection(models.Model):
@@ -95,3 +127,21 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} acknowledged {self.version}"
+
+
+class AcknowledgementReminder(models.Model):
+    """One reminder to one person to acknowledge a version: at most one a week each (2.1)."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="reminders")
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["person", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.person} about {self.version}"

@@ -5,7 +5,9 @@ Real policies are Word documents saved as text: numbering has gaps (3.3 lost in 
 ``**`` from bold runs, bullets, unnumbered paragraphs that belong to the clause before them, and a
 contents list that looks like headings. The parser is lenient where that is harmless and strict
 where a mistake would mis-number a clause: duplicates, clauses out of order, or a clause under the
-wrong section stop the import with the line number.
+wrong section stop the import with the line number. What it is lenient about it says: every gap in
+the numbering, every paragraph it left out and every header field it could not read is a warning
+with the line it came from, shown before anyone publishes the draft.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ class PolicyParseError(Exception):
         super().__init__(f"line {line}: {message}")
         self.line = line
         self.message = message
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    line: int
+    message: str
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,7 @@ class ParsedPolicy:
     sections: list[ParsedSection] = field(default_factory=list)
     clauses: list[ParsedClause] = field(default_factory=list)
     appendix_text: dict[str, str] = field(default_factory=dict)
+    warnings: list[ParseWarning] = field(default_factory=list)
 
 
 CLAUSE = re.compile(
@@ -72,9 +81,26 @@ CONTENTS_ENTRY = re.compile(r"\t\s*\d+\s*$")  # "1\tIntroduction\t2": a page num
 HEADER_LABELS = {
     "version": "version",
     "date approved": "approved_on",
+    "approved on": "approved_on",
+    "approved": "approved_on",
     "approved by": "approved_by",
     "next review date": "next_review",
+    "next review": "next_review",
+    "review date": "next_review",
 }
+HEADER_WORDS = {
+    "version": "version",
+    "approved_on": "date approved",
+    "approved_by": "approved by",
+    "next_review": "next review date",
+}
+# "Approved by: FGB", "**Next review date** - April 2027", "Version\t3" (a two-column table)
+HEADER_LINE = re.compile(
+    r"^(?:[-*]\s+)?("
+    + "|".join(sorted(map(re.escape, HEADER_LABELS), key=len, reverse=True))
+    + r")\s*(?::|\t|\||\s[-\u2013]\s)\s*(.+?)\s*\|?$",
+    re.IGNORECASE,
+)
 _OBLIGATIONS = (
     (Obligation.MUST_NOT, r"\bmust (?:not|never)\b|\bnot (?:be )?allowed\b|\bmust decline\b"),
     (Obligation.MUST, r"\bmust\b|\bcan only\b|\bonly (?:be )?(?:created|used) (?:by|according)"),
@@ -124,6 +150,7 @@ class _Parser:
         self.appendix: str | None = None
         self.appendix_lines: list[str] = []
         self.pending: list[dict[str, object]] = []
+        self.header_lines: set[int] = set()  # the header table's rows are not clauses
 
     def parse(self) -> ParsedPolicy:
         self._read_header()
@@ -137,25 +164,64 @@ class _Parser:
         texts = [t.strip() for _, t in lines if t.strip()]
         if texts:
             self.policy.title = texts[0]
+        found = self._header_table(lines) or self._header_lines(lines)
+        for key, words in HEADER_WORDS.items():
+            value = getattr(self.policy, key)
+            if not value:
+                self._warn(found or 1, f"the header gives no {words}; enter it before publishing")
+            elif key in {"approved_on", "next_review"} and parse_month_year(value) is None:
+                self._warn(
+                    found or 1,
+                    f"the {words} '{value}' is not a date socialguard can read "
+                    "(write it like 'April 2019' or '30/04/2019'); enter it before publishing",
+                )
+
+    def _header_table(self, lines: list[tuple[int, str]]) -> int:
+        """The Word layout: a row of labels, then a row of values. Returns the values' line."""
         for pos, (_, text) in enumerate(lines):
             cells = [c.strip() for c in re.split(r"\t|\|", text)]
             keys = [HEADER_LABELS.get(c.lower()) for c in cells]
             if sum(k is not None for k in keys) < 2:
                 continue
-            organisation = [t.strip() for _, t in lines[1:pos] if t.strip()]
-            self.policy.organisation = " ".join(organisation[1:] if organisation else [])
-            for _, values_text in lines[pos + 1 :]:
+            above = [t.strip() for _, t in lines[:pos] if t.strip()]
+            self.policy.organisation = " ".join(above[1:])  # the lines between title and table
+            self.header_lines.add(lines[pos][0])
+            for line, values_text in lines[pos + 1 :]:
                 values = [c.strip() for c in re.split(r"\t|\|", values_text)]
                 if any(values) and not set("".join(values)) <= set("-: "):
                     for key, value in zip(keys, values, strict=False):
                         if key and value:
                             setattr(self.policy, key, value)
-                    return
+                    self.header_lines.add(line)
+                    return line
+        return 0
+
+    def _header_lines(self, lines: list[tuple[int, str]]) -> int:
+        """'Approved by: FGB' lines above the first section. Returns the last one's line."""
+        last = 0
+        for line, text in lines:
+            stripped = text.strip()
+            section = SECTION.match(stripped)
+            if CLAUSE.match(stripped) or APPENDIX.match(stripped):
+                break
+            if section is not None and _is_heading_text(section.group(2), markdown=False):
+                break
+            match = HEADER_LINE.match(stripped)
+            if match is not None:
+                key = HEADER_LABELS[match.group(1).lower()]
+                if not getattr(self.policy, key):
+                    setattr(self.policy, key, match.group(2).strip(" *|"))
+                    last = line
+                self.header_lines.add(line)
+        return last
+
+    def _warn(self, line: int, message: str) -> None:
+        self.policy.warnings.append(ParseWarning(line=line, message=message))
 
     def _line(self, index: int, raw: str) -> None:
         markdown = raw.lstrip().startswith("#")
         text = _clean(raw).strip()
-        if not text:
+        if not text or index in self.header_lines:
             return
         if CONTENTS_ENTRY.search(raw) or text.upper().startswith("CONTENTS"):
             return
@@ -175,6 +241,12 @@ class _Parser:
             self.current["text"] = f"{self.current['text']}\n{text}"
         elif self.appendix is not None:
             self.appendix_lines.append(text)
+        elif self.section is not None:
+            self._warn(
+                index,
+                f"this paragraph under section {self.section.number}'s heading is in no numbered "
+                f"clause, so it was left out: '{_excerpt(text)}'",
+            )
 
     def _heading(self, index: int, text: str, *, markdown: bool) -> bool:
         sub = SUBSECTION.match(text)
@@ -219,8 +291,22 @@ class _Parser:
             raise PolicyParseError(
                 line=index, message=f"clause {number} comes after {previous[-1]['number']}"
             )
+        self._warn_gap(index, number, str(previous[-1]["number"]) if previous else None)
         self.numbers.add(number)
         self.current = {"number": number, "section": section_number, "text": text, "line": index}
+
+    def _warn_gap(self, index: int, number: str, previous: str | None) -> None:
+        """3.4 after 3.2: a clause lost in an edit, or a typing slip. Either way, say so."""
+        expected = _order(previous)[-1] + 1 if previous else 1
+        got = _order(number)[-1]
+        if got == expected:
+            return
+        stem = number.rsplit(".", 1)[0]
+        missing = [f"{stem}.{n}" for n in range(expected, got)]
+        named = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+        after = f"follows {previous}" if previous else "is the first clause of its section"
+        verb = "are" if len(missing) > 1 else "is"
+        self._warn(index, f"clause {number} {after}: {named} {verb} missing from the numbering")
 
     def _close_clause(self) -> None:
         if self.current is not None:
@@ -248,7 +334,15 @@ class _Parser:
             )
         titles = {s.number: s.title for s in self.policy.sections}
         used = {str(c["section"]) for c in self.pending}
+        for section in self.policy.sections:
+            if section.number not in used:
+                self._warn(
+                    section.line,
+                    f"section {section.number} ({section.title}) has no numbered clauses; "
+                    "it was left out",
+                )
         self.policy.sections = [s for s in self.policy.sections if s.number in used]
+        self.policy.warnings.sort(key=lambda w: w.line)
         for position, item in enumerate(self.pending):
             text = _tidy(str(item["text"]))
             self.policy.clauses.append(
@@ -268,6 +362,10 @@ def _order(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split(".") if part.isdigit())
 
 
+def _excerpt(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
 def _tidy(text: str) -> str:
     lines = [re.sub(r"^[•*]\s+", "- ", line.strip()) for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
@@ -279,27 +377,64 @@ def parse_policy_text(*, text: str, source_name: str = "") -> ParsedPolicy:
     return _Parser(text).parse()
 
 
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+READABLE = (".docx", ".md", ".markdown", ".txt")
+
+
 def read_policy_file(*, path: Path) -> str:
-    suffix = path.suffix.lower()
+    return read_policy_bytes(name=path.name, data=path.read_bytes())
+
+
+def read_policy_bytes(*, name: str, data: bytes) -> str:
+    """The document's text, from its name's extension and its bytes (nothing is written)."""
+    suffix = Path(name).suffix.lower()
     if suffix in {".txt", ".md", ".markdown"}:
-        return path.read_bytes().decode("utf-8-sig", errors="replace")
+        return _decode_text(data)
     if suffix == ".docx":
-        return _read_docx(path)
+        return _read_docx(data)
+    if suffix == ".pdf":
+        raise PolicyParseError(
+            line=1,
+            message="PDF files cannot be read reliably enough to number clauses (their lines "
+            "and tables come apart); open the policy in Word and upload the .docx, or save it "
+            "as plain text (.txt)",
+        )
+    if suffix in {".doc", ".odt", ".rtf"}:
+        raise PolicyParseError(
+            line=1,
+            message=f"'{suffix}' documents cannot be read; open it in Word or LibreOffice and "
+            "save it as .docx (Word Document) first",
+        )
     raise PolicyParseError(
-        line=1, message=f"cannot read '{suffix or path.name}' files; use .txt, .md or .docx"
+        line=1, message=f"cannot read '{suffix or name}' files; use .docx, .md or .txt"
     )
 
 
-def _read_docx(path: Path) -> str:
+def _decode_text(data: bytes) -> str:
+    """UTF-8 (with or without Word's byte-order mark); else Windows' own encoding, which is
+    what Notepad and older Word save as 'plain text'."""
+    if b"\x00" in data:
+        raise PolicyParseError(line=1, message="this is not a text file (it has binary data in it)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_docx(data: bytes) -> str:
     """Paragraphs and tables in document order; table cells are joined with tabs."""
+    import io
+
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises several types for a damaged file
-        raise PolicyParseError(line=1, message=f"not a readable .docx file ({error})") from error
+        raise PolicyParseError(
+            line=1, message="not a readable .docx file (it may be damaged, or not really Word)"
+        ) from error
     lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):

@@ -4,11 +4,18 @@ numbers become links to the policy (``/policy/#A.5.6``).
     {% load plain %}
     {{ finding.category|category_label }}   {{ h.event|review_event }}
     {{ event.action|audit_action }}         {{ signal.reason|plain_words }}
+
+Where a decision's time is known, ``{% clause_link_at number when %}`` links to the version that
+was in force then (``/policy/versions/3/#A.5.6``); the current version keeps ``/policy/#A.5.6``.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
 
 from django import template
 from django.urls import reverse
@@ -32,9 +39,55 @@ _WATCHED = re.compile(r"\(?\bwatched:(\d+)\)?")
 _BASIS = re.compile(r"\b(house_rule|clause):([A-Za-z0-9.]+)")
 
 
-def _policy_link(number: str) -> str:
+# (published at, the version's page, or "" for the current one), oldest first, of one
+# organisation. The policy app registers it (core imports no app); without one, every link goes
+# to the current version.
+Timeline = Sequence[tuple[datetime, str]]
+_timeline: Callable[[int], Timeline] | None = None
+
+
+def register_policy_timeline(provider: Callable[[int], Timeline]) -> None:
+    global _timeline
+    _timeline = provider
+
+
+def _policy_link(number: str, base: str = "") -> str:
     return format_html(
-        '<a class="clause-ref" href="{}#{}">{}</a>', reverse("policy:current"), number, number
+        '<a class="clause-ref" href="{}#{}">{}</a>',
+        base or reverse("policy:current"),
+        number,
+        number,
+    )
+
+
+def _version_base(context: Any, when: object) -> str:
+    """The page of the version in force at ``when`` for the signed-in person's organisation;
+    "" (the current page) when that is the current version, or when it cannot be known."""
+    request = context.get("request")
+    organisation_id = getattr(getattr(request, "user", None), "organisation_id", None)
+    if _timeline is None or organisation_id is None or not isinstance(when, datetime):
+        return ""
+    cache = request.__dict__.setdefault("_policy_timeline", {})  # one query per page
+    if organisation_id not in cache:
+        cache[organisation_id] = list(_timeline(organisation_id))
+    timeline: list[tuple[datetime, str]] = cache[organisation_id]
+    index = bisect.bisect_right([at for at, _ in timeline], when) - 1
+    return timeline[index][1] if index >= 0 else ""
+
+
+@register.simple_tag(takes_context=True)
+def clause_link_at(context: Any, number: object, when: object) -> SafeString:
+    """``clause_link`` to the version of the policy in force at ``when``."""
+    return mark_safe(_policy_link(str(number), _version_base(context, when)))  # format_html
+
+
+@register.simple_tag(takes_context=True)
+def clause_links_at(context: Any, text: object, when: object) -> SafeString:
+    """``clause_links`` to the version of the policy in force at ``when``."""
+    base = _version_base(context, when)
+    escaped = str(escape(text))
+    return mark_safe(  # escaped above
+        _CLAUSE.sub(lambda m: _policy_link(next(g for g in m.groups() if g), base), escaped)
     )
 
 

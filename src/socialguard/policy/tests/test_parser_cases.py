@@ -197,3 +197,151 @@ def test_unreadable_docx_is_a_parse_error(tmp_path: Path) -> None:
 def test_parse_month_year(value: str, expected) -> None:  # type: ignore[no-untyped-def]
     parsed = parse_month_year(value)
     assert (parsed.timetuple()[:3] if parsed else None) == expected
+
+
+# --- headers and warnings (issue 13) -------------------------------------------------------
+
+
+def test_the_shipped_policy_warns_of_its_two_numbering_gaps(shipped) -> None:  # type: ignore[no-untyped-def]
+    assert [(w.line, w.message) for w in shipped.warnings] == [
+        (66, "clause 3.4 follows 3.2: 3.3 is missing from the numbering"),
+        (124, "clause 9.4 follows 9.2: 9.3 is missing from the numbering"),
+    ]
+
+
+MARKDOWN_LINES = """# Our Social Media Policy
+
+Version: 4
+**Approved by:** Trust Board
+Date approved - 12 March 2025
+Next review date: Spring 2027
+
+## 1 Introduction
+
+An introduction with no number.
+
+1.1 Staff must keep personal and professional lives separate.
+1.3 Staff should think before posting.
+
+## 2 Scope
+
+## 3 Monitoring
+
+3.1 The school monitors use.
+"""
+
+
+def test_markdown_header_lines_are_read_and_every_guess_is_a_warning() -> None:
+    parsed = parse_policy_text(text=MARKDOWN_LINES)
+    assert (parsed.title, parsed.version, parsed.approved_by) == (
+        "Our Social Media Policy",
+        "4",
+        "Trust Board",
+    )
+    assert (parsed.approved_on, parsed.next_review) == ("12 March 2025", "Spring 2027")
+    assert parse_month_year(parsed.approved_on) is not None
+    warnings = [(w.line, w.message) for w in parsed.warnings]
+    assert (
+        6,
+        "the next review date 'Spring 2027' is not a date socialguard can read "
+        "(write it like 'April 2019' or '30/04/2019'); enter it before publishing",
+    ) in warnings
+    assert any(
+        line == 10 and "left out: 'An introduction with no number.'" in m for line, m in warnings
+    )
+    assert (13, "clause 1.3 follows 1.1: 1.2 is missing from the numbering") in warnings
+    assert any(
+        line == 15 and "section 2 (Scope) has no numbered clauses" in m for line, m in warnings
+    )
+    assert [line for line, _ in warnings] == sorted(line for line, _ in warnings)
+
+
+def test_a_header_without_approval_lines_says_what_is_missing() -> None:
+    parsed = parse_policy_text(text="Policy\n\n1 INTRODUCTION\n1.1 Staff must post.\n")
+    messages = [w.message for w in parsed.warnings]
+    assert "the header gives no approved by; enter it before publishing" in messages
+    assert "the header gives no next review date; enter it before publishing" in messages
+    assert parsed.version == ""
+
+
+def test_plain_text_in_windows_encoding_is_read() -> None:
+    from socialguard.policy.parser import read_policy_bytes
+
+    data = "Policy\n\n1 INTRODUCTION\n1.1 Staff mustn\u2019t post \u2013 ever.\n".encode("cp1252")
+    text = read_policy_bytes(name="policy.txt", data=data)
+    assert "mustn\u2019t post \u2013 ever" in text
+
+
+def _docx_bytes(rows: list[list[str]], paragraphs: list[str]) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Social Media Policy")
+    document.add_paragraph("Downs Valley Trust")
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_docx_header_table_like_the_shipped_policy() -> None:
+    from socialguard.policy.parser import read_policy_bytes
+
+    data = _docx_bytes(
+        [
+            ["Index Ref", "Version", "Date Approved", "Approved By", "Next review Date"],
+            ["", "2", "September 2024", "FGB", "September 2026"],
+        ],
+        ["1 INTRODUCTION", "1.1 Staff must follow this policy.", "1.2 Staff should ask."],
+    )
+    parsed = parse_policy_text(text=read_policy_bytes(name="ours.docx", data=data))
+    assert (parsed.version, parsed.approved_on, parsed.approved_by, parsed.next_review) == (
+        "2",
+        "September 2024",
+        "FGB",
+        "September 2026",
+    )
+    assert parsed.organisation == "Downs Valley Trust"
+    assert parsed.warnings == []
+
+
+def test_docx_two_column_header_rows() -> None:
+    from socialguard.policy.parser import read_policy_bytes
+
+    data = _docx_bytes(
+        [["Version", "3"], ["Approved by", "Trust Board"], ["Next review date", "July 2027"]],
+        ["1 INTRODUCTION", "1.1 Staff must follow this policy."],
+    )
+    parsed = parse_policy_text(text=read_policy_bytes(name="ours.docx", data=data))
+    assert (parsed.version, parsed.approved_by, parsed.next_review) == (
+        "3",
+        "Trust Board",
+        "July 2027",
+    )
+    assert [w.message for w in parsed.warnings] == [
+        "the header gives no date approved; enter it before publishing"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("policy.pdf", b"%PDF-1.4", "PDF files cannot be read reliably"),
+        ("policy.doc", b"\xd0\xcf\x11\xe0", "save it as .docx"),
+        ("policy.exe", b"MZ", "use .docx, .md or .txt"),
+        ("policy.txt", b"1 INTRO\x00\x00", "not a text file"),
+        ("policy.docx", b"PK\x03\x04 not really", "not a readable .docx"),
+    ],
+)
+def test_unreadable_uploads_are_explained(name: str, data: bytes, words: str) -> None:
+    from socialguard.policy.parser import read_policy_bytes
+
+    with pytest.raises(PolicyParseError, match=words):
+        read_policy_bytes(name=name, data=data)

@@ -39,6 +39,7 @@ def test_new_version_replaces_current_and_keeps_history(cast, policy_version) ->
     from django.conf import settings
 
     parsed, _ = policy_file_parse(path=settings.DEFAULT_POLICY_FILE)
+    parsed.version = "2"
     newer = policy_version_import(
         organisation=cast.organisation, parsed=parsed, source_name="v2.txt", by=cast.admin
     )
@@ -75,6 +76,7 @@ def test_acknowledging_a_replaced_version_is_refused(cast, policy_version) -> No
     from django.conf import settings
 
     parsed, _ = policy_file_parse(path=settings.DEFAULT_POLICY_FILE)
+    parsed.version = "2"
     policy_version_import(organisation=cast.organisation, parsed=parsed, source_name="v2", by=None)
     policy_version.refresh_from_db()
     with pytest.raises(ApplicationError, match="replaced"):
