@@ -146,7 +146,40 @@ def _merge_week(
     tally.hits += sum(domains.values())
     if tally.last_minute is None or last > tally.last_minute:
         tally.last_minute = last
-    tally.save()
+
+
+def _tallies(
+    organisation_id: int, grouped: dict[tuple[int, date], dict[str, Any]], results: Results
+) -> dict[tuple[int, date], WeeklyTally]:
+    """Every person-week's running tally, read and written in bulk (hundreds of staff)."""
+    weeks = {week for _, week in grouped}
+    tallies = {
+        (t.user_id, t.week_starts): t
+        for t in WeeklyTally.objects.select_for_update().filter(
+            organisation_id=organisation_id, week_starts__in=weeks
+        )
+    }
+    new = []
+    for key, entry in grouped.items():
+        tally = tallies.get(key)
+        if tally is None:
+            tally = tallies[key] = WeeklyTally(
+                organisation_id=organisation_id, user_id=key[0], week_starts=key[1]
+            )
+            new.append(tally)
+        _merge_week(
+            tally, entry["days"], entry["first"], entry["last"], results.social_hits.get(key, {})
+        )
+    WeeklyTally.objects.bulk_create(new, batch_size=500)
+    changed = [
+        t
+        for t in tallies.values()
+        if t.pk and t not in new and (t.user_id, t.week_starts) in grouped
+    ]
+    WeeklyTally.objects.bulk_update(
+        changed, ["minutes", "hits", "days", "domains", "last_minute"], batch_size=500
+    )
+    return {key: tallies[key] for key in grouped}
 
 
 def _social_media(source: LogSource, run: IngestRun, results: Results, by: User | None) -> int:
@@ -163,16 +196,12 @@ def _social_media(source: LogSource, run: IngestRun, results: Results, by: User 
         entry = grouped.setdefault((user_id, week), {"days": [], "first": first, "last": last})
         entry["days"].append((day, int(minutes)))
         entry["first"], entry["last"] = min(entry["first"], first), max(entry["last"], last)
-    people = User.objects.in_bulk([u for u, _ in grouped])
+    tallies = _tallies(source.organisation_id, grouped, results)
+    above = [key for key, tally in tallies.items() if tally.minutes > threshold]
+    people = User.objects.in_bulk([u for u, _ in above])
     made = 0
-    for (user_id, week), entry in sorted(grouped.items(), key=lambda item: str(item[0])):
-        tally, _ = WeeklyTally.objects.select_for_update().get_or_create(
-            organisation_id=source.organisation_id, user_id=user_id, week_starts=week
-        )
-        domains = results.social_hits.get((user_id, week), {})
-        _merge_week(tally, entry["days"], entry["first"], entry["last"], domains)
-        if tally.minutes <= threshold:
-            continue
+    for user_id, week in sorted(above, key=str):
+        tally, entry = tallies[(user_id, week)], grouped[(user_id, week)]
         person = people.get(user_id)
         top = sorted(tally.domains.items(), key=lambda kv: -kv[1])[:3]
         summary = (

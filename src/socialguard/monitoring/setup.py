@@ -156,8 +156,12 @@ def _verdict(verdict: Any, registry: Any) -> dict[str, Any]:
     sure = [f for f in safeguarding if f["detector"] != "semantic"] or [
         f for f in safeguarding if f["score"] >= SEMANTIC_ONLY_ESCALATES_AT
     ]
+    rules = [f for f in findings if f["detector"] != "semantic"]
     return {
-        "flag": verdict.action != "allow",
+        # A search is flagged on a rule's evidence or a sure safeguarding match; the meaning
+        # model alone, below its escalation score, reads game names and homework as grooming
+        # or threats too often on two or three words to put each in front of a person.
+        "flag": verdict.action != "allow" and bool(rules or sure),
         "action": verdict.action,
         "escalate": bool("dsl" in verdict.escalate and sure),
         "category": (sure or safeguarding or findings or [{"category": "other"}])[0]["category"],

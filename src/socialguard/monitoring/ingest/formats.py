@@ -10,25 +10,13 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 
-import numpy as np
 import polars as pl
 
 CSV_FIELDS = ("time", "ip", "user", "method", "url", "host", "status", "bytes")
 SQUID_COLUMNS = ["ts", "elapsed", "ip", "code", "bytes", "method", "url", "user", "hier", "type"]
+SQUID_PAD = 5  # %6tr: the elapsed time is right-aligned in six characters
 # NCSA common / combined: host ident user [time] "request" status bytes ["referer" "agent"]
 COMBINED = r'^(\S+) \S+ (\S+) \[([^\]]+)\] "([A-Za-z]+) (\S+)(?: [^"]*)?" (\d{3}) (\d+|-)'
-URL_HOST = r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/@?#]*@)?([^/:?#]+)"
-
-
-def collapse_spaces(data: bytes) -> bytes:
-    """Squid pads its elapsed-time field with spaces; one space between fields is enough."""
-    arr = np.frombuffer(data, dtype=np.uint8)
-    if arr.size < 2:
-        return data
-    space = arr == 32
-    keep = np.ones(arr.size, dtype=bool)
-    keep[1:] = ~(space[1:] & space[:-1])
-    return arr[keep].tobytes()
 
 
 def raw_lines(data: bytes) -> pl.DataFrame:
@@ -46,11 +34,20 @@ def raw_lines(data: bytes) -> pl.DataFrame:
 
 
 def _host(url: pl.Expr, method: pl.Expr) -> pl.Expr:
-    connect_host = url.str.replace(r":\d+$", "")
+    """``host:443`` for CONNECT, else the host of ``scheme://[user@]host[:port]/...``; string
+    operations, not a regular expression, as this runs on every line."""
+    after_scheme = url.str.split_exact("://", 1).struct.field("field_1")
+    authority = after_scheme.str.split_exact("/", 1).struct.field("field_0")
+    authority = authority.str.split_exact("?", 1).struct.field("field_0")
+    authority = (
+        pl.when(authority.str.contains("@", literal=True))
+        .then(authority.str.split_exact("@", 1).struct.field("field_1"))
+        .otherwise(authority)
+    )
+    hostport = pl.when(method == "CONNECT").then(url).otherwise(authority)
     return (
-        pl.when(method == "CONNECT")
-        .then(connect_host)
-        .otherwise(url.str.extract(URL_HOST, 1))
+        hostport.str.split_exact(":", 1)
+        .struct.field("field_0")
         .str.to_lowercase()
         .str.strip_chars_end(".")
     )
@@ -73,32 +70,48 @@ def _finish(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _squid_field(j: int) -> pl.Expr:
+    """Field ``j`` after the time: Squid pads the elapsed time with spaces, which the CSV reader
+    sees as up to five empty fields; ``pad`` (their count) shifts every later field."""
+    field = pl.when(pl.col("pad") == 0).then(pl.col(f"c{j}"))
+    for shift in range(1, SQUID_PAD + 1):
+        field = field.when(pl.col("pad") == shift).then(pl.col(f"c{j + shift}"))
+    return field
+
+
 def parse_squid(data: bytes, expected_lines: int) -> pl.DataFrame:
+    columns = [f"c{i}" for i in range(10 + SQUID_PAD + 1)]
     frame = pl.read_csv(
-        io.BytesIO(collapse_spaces(data)),
+        io.BytesIO(data),
         has_header=False,
         separator=" ",
         quote_char=None,
-        new_columns=SQUID_COLUMNS,
-        schema=dict.fromkeys(SQUID_COLUMNS, pl.String),
+        new_columns=columns,
+        schema=dict.fromkeys(columns, pl.String),
         encoding="utf8-lossy",
         truncate_ragged_lines=True,
         missing_columns="insert",
     )
     if frame.height != expected_lines:  # cannot happen without quoting; never misnumber lines
         raise ValueError("the log's lines could not be counted")
+    pad = pl.sum_horizontal(
+        [pl.col(f"c{i}").is_null().cast(pl.Int8) for i in range(1, SQUID_PAD + 1)]
+    )
+    frame = frame.with_columns(pad=pad).select(
+        pl.col("c0").alias("ts"), *[_squid_field(j).alias(SQUID_COLUMNS[j]) for j in range(1, 8)]
+    )
     url, method = pl.col("url"), pl.col("method").str.to_uppercase()
     seconds = pl.col("ts").cast(pl.Float64, strict=False)
-    status = pl.col("code").str.extract(r"/(\d{3})$", 1).cast(pl.Int32, strict=False)
+    status = pl.col("code").str.slice(-3).cast(pl.Int32, strict=False)
     frame = frame.with_row_index("idx").select(
         "idx",
         ts=pl.when(seconds > 0)
         .then((seconds * 1000).cast(pl.Int64))
         .cast(pl.Datetime("ms", "UTC")),
-        ip=pl.when(pl.col("ip").str.contains(r"^[0-9A-Fa-f:.]+$")).then(pl.col("ip")),
+        ip=pl.col("ip"),
         user=_user(pl.col("user")),
         method=pl.when(method.str.contains(r"^[A-Z_]+$")).then(method),
-        url=pl.when(url.str.len_chars() > 0).then(url),
+        url=url,
         host=_host(url, method),
         status=status,
         bytes=pl.col("bytes").cast(pl.Int64, strict=False).fill_null(0),
