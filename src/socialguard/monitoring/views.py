@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -172,9 +173,19 @@ def _finding_context(user: User, finding: Any, form: TriageForm | None = None) -
         "is_handler": has_role(user, Role.HEAD_TEACHER),
         "referred": report_id,
         "may_concern": confirmed and finding.subject_is_pupil and not finding.concern_id,
-        "day_minutes": sorted((finding.details.get("days") or {}).items()),
+        "day_minutes": _day_minutes(finding.details.get("days") or {}),
         "domains": sorted((finding.details.get("domains") or {}).items()),
     }
+
+
+def _day_minutes(days: dict[str, Any]) -> list[tuple[date | str, Any]]:
+    rows: list[tuple[date | str, Any]] = []
+    for day, minutes in sorted(days.items()):
+        try:
+            rows.append((date.fromisoformat(day), minutes))
+        except ValueError:
+            rows.append((day, minutes))
+    return rows
 
 
 @require_POST
@@ -543,7 +554,9 @@ def charts(request: HttpRequest) -> HttpResponse:
     if not has_role(user, Role.GOVERNOR, Role.HEAD_TEACHER, Role.IT_LEAD):
         raise PermissionDenied("The charts are for the governors and the head teacher.")
     rows = selectors.traffic_by_week(organisation=organisation, weeks=CHART_WEEKS)
-    weeks = sorted({r["week_starts"] for r in rows})
+    # Every week of the period, with nothing as 0, so each bar is one week.
+    this_monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    weeks = [this_monday - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]
     totals: dict[tuple[str, date], int] = defaultdict(int)
     for r in rows:
         totals[(r["category"], r["week_starts"])] += int(r["hits"])
@@ -551,6 +564,8 @@ def charts(request: HttpRequest) -> HttpResponse:
     for r in rows:
         by_audience[(r["audience"], r["week_starts"])] += int(r["hits"])
     shown = [(v, label) for v, label in Category.choices if any(totals[(v, w)] for w in weeks)]
+    if not shown:
+        weeks = []
     drawn = [_week_chart(label, [(w, totals[(value, w)]) for w in weeks]) for value, label in shown]
     table = [(w, [totals[(value, w)] for value, _ in shown]) for w in weeks]
     audiences = [(w, [by_audience[(a, w)] for a in Audience.values]) for w in weeks]
@@ -568,13 +583,20 @@ def charts(request: HttpRequest) -> HttpResponse:
 def _week_chart(title: str, series: list[tuple[date, int]]) -> Any:
     """The reports' bar chart, labelled by week (its bars are labelled by month)."""
     chart = bar_chart(title, list(series), "visits")
+    last = len(series) - 1
     bars = tuple(
         dataclasses.replace(
-            bar, label=f"{week:%d %b}", title=f"Week of {week:%d %B %Y}: {value} visits"
+            bar,
+            # Every other week is labelled (the latest always), so the labels never overlap.
+            label=f"{week:%-d %b}" if (last - n) % 2 == 0 else "",
+            title=f"Week of {week:%-d %B %Y}: {value} visits",
         )
-        for bar, (week, value) in zip(chart.bars, series, strict=True)
+        for n, (bar, (week, value)) in enumerate(zip(chart.bars, series, strict=True))
     )
-    return dataclasses.replace(chart, bars=bars)
+    drawn = dataclasses.replace(chart, bars=bars)
+    # Labels centred under their bars (the last one would run off the edge if left-aligned).
+    labels = [(round(b.x + b.width / 2, 1), b.label) for b in bars if b.label]
+    return {"chart": drawn, "labels": labels}
 
 
 # --- The 8.2 notice and the DfE review ------------------------------------------------------
