@@ -1,16 +1,18 @@
 """The Roselands & Stafford demo federation: fictional people in every role, so that someone
 trying socialguard can sign in as each of them. Loading is idempotent.
 
-Each app adds its own demo records through ``register_demo_loader``; loaders run in order of
-registration, after the people exist, in one transaction.
+accounts builds the organisation and its people (``register_federation_builder``); each app then
+adds its own demo records through ``register_demo_loader`` (policy first: its ``ready`` runs
+before the other apps'), in order of registration, in one transaction. Core names no app.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 
@@ -168,6 +170,23 @@ DemoLoader = Callable[["Organisation", dict[str, "User"]], None]
 _LOADERS: list[DemoLoader] = []
 
 
+class FederationBuilder(Protocol):
+    """Makes the organisation, its schools and ``PEOPLE`` with their roles (accounts registers
+    it), returning the organisation and the people by username without any prefix."""
+
+    def __call__(
+        self, *, slug: str, name: str, username_prefix: str
+    ) -> tuple[Organisation, dict[str, User]]: ...
+
+
+_BUILDERS: list[FederationBuilder] = []
+
+
+def register_federation_builder(builder: FederationBuilder) -> FederationBuilder:
+    _BUILDERS[:] = [builder]
+    return builder
+
+
 def register_demo_loader(loader: DemoLoader) -> DemoLoader:
     if loader not in _LOADERS:
         _LOADERS.append(loader)
@@ -182,98 +201,13 @@ def demo_federation_load(
 ) -> DemoResult:
     """Load the demo federation. The keywords make a second, separate copy (the access matrix
     test needs two organisations); usernames are global, so the copy's carry a prefix."""
-    from socialguard.accounts.models import Organisation
-
-    existing = Organisation.objects.filter(slug=slug).first()
+    existing = apps.get_model("accounts", "Organisation").objects.filter(slug=slug).first()
     if existing is not None:
         return DemoResult(created=False, organisation=existing.name)
+    if not _BUILDERS:
+        raise RuntimeError("No demo federation builder is registered (accounts registers it).")
     with transaction.atomic():
-        organisation, people = _load_people(slug=slug, name=name, username_prefix=username_prefix)
-        _load_policy(organisation, people)
+        organisation, people = _BUILDERS[0](slug=slug, name=name, username_prefix=username_prefix)
         for loader in _LOADERS:
             loader(organisation, people)
     return DemoResult(created=True, organisation=organisation.name)
-
-
-def _load_people(
-    *, slug: str, name: str, username_prefix: str
-) -> tuple[Organisation, dict[str, User]]:
-    from socialguard.accounts import services
-
-    organisation = services.organisation_create(
-        name=name,
-        slug=slug,
-        website="https://www.roselands-stafford.example",
-        email_domains=["roselands-stafford.e-sussex.sch.uk"],
-        official_phones=["01632 960000"],
-        official_addresses=["Federation Office, 1 Example Road, Eastbourne BN21 0ZZ"],
-        by=None,
-    )
-    schools = {
-        "roselands": services.school_create(
-            organisation=organisation,
-            name="Roselands Infant School",
-            slug="roselands",
-            website="https://www.roselands-stafford.example/roselands",
-            phone="01632 960001",
-            address="2 Example Road, Eastbourne BN21 0ZY",
-            by=None,
-        ),
-        "stafford": services.school_create(
-            organisation=organisation,
-            name="Stafford Junior School",
-            slug="stafford",
-            website="https://www.roselands-stafford.example/stafford",
-            phone="01632 960002",
-            address="3 Example Road, Eastbourne BN21 0ZX",
-            by=None,
-        ),
-    }
-    people: dict[str, User] = {}
-    for spec in PEOPLE:
-        person = services.person_create(
-            organisation=organisation,
-            username=username_prefix + spec.username,
-            first_name=spec.first,
-            last_name=spec.last,
-            position=spec.position,
-            email=f"{username_prefix}{spec.username}@roselands-stafford.e-sussex.sch.uk",
-            school=schools[spec.school] if spec.school else None,
-            line_manager=people[spec.manager] if spec.manager else None,
-            password=DEMO_PASSWORD,
-            by=None,
-        )
-        if spec.is_staff_user:
-            person.is_staff = True
-            person.save(update_fields=["is_staff"])
-        for role in spec.roles:
-            services.role_assign(
-                user=person,
-                role=role,
-                year_group=spec.year_group if role == "pupil" else "",
-                school=schools[spec.school] if spec.school else None,
-                by=None,
-            )
-        people[spec.username] = person
-    return organisation, people
-
-
-def _load_policy(organisation: Organisation, people: dict[str, User]) -> None:
-    from socialguard.policy.services import (
-        policy_acknowledge,
-        policy_file_parse,
-        policy_version_import,
-    )
-
-    path = settings.DEFAULT_POLICY_FILE
-    parsed, sha = policy_file_parse(path=path)
-    version = policy_version_import(
-        organisation=organisation,
-        parsed=parsed,
-        source_name=path.name,
-        source_sha256=sha,
-        by=people["admin"],
-    )
-    for spec in PEOPLE:
-        if spec.acknowledged:
-            policy_acknowledge(person=people[spec.username], version=version)
