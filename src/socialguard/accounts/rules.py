@@ -47,3 +47,8 @@ for _model in ("user", "school", "roleassignment"):
         rules.add_perm(f"accounts.{_verb}_{_model}", is_administrator)
 rules.add_perm("accounts.view_organisation_admin", is_administrator)
 rules.add_perm("accounts.change_organisation", is_administrator)
+
+# Who reads the audit trail (accounts names the roles, so audit imports no app): the head
+# teacher, the administrator and the designated safeguarding lead, who alone see its
+# safeguarding events (registered audit scopes hide those from everyone else).
+rules.add_perm("audit.view_events", has_role(Role.HEAD_TEACHER, Role.DSL) | is_administrator)

@@ -43,3 +43,19 @@ def register_dashboard_provider(provider: Provider) -> Provider:
 def dashboard_cards_for(user: User) -> list[DashboardCard]:
     cards = [card for provider in _PROVIDERS for card in provider(user)]
     return sorted(cards, key=lambda c: (_TONE_RANK[c.tone], c.order, c.title))
+
+
+# The line under the dashboard's heading ("Head teacher · Line manager"): accounts knows the
+# roles and registers how to name them, so core names no app.
+RoleLabels = Callable[["User"], list[str]]
+_ROLE_LABELS: list[RoleLabels] = []
+
+
+def register_role_labels(describer: RoleLabels) -> RoleLabels:
+    if describer not in _ROLE_LABELS:
+        _ROLE_LABELS.append(describer)
+    return describer
+
+
+def role_labels_for(user: User) -> list[str]:
+    return [label for describer in _ROLE_LABELS for label in describer(user)]

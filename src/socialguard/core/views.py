@@ -5,8 +5,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from socialguard.accounts.selectors import role_labels_of
-from socialguard.core.dashboard import dashboard_cards_for
+from socialguard.core.dashboard import dashboard_cards_for, role_labels_for
 from socialguard.core.http import InvalidInput
 
 
@@ -16,7 +15,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "core/dashboard.html",
         {
             "cards": dashboard_cards_for(request.user),  # type: ignore[arg-type]
-            "role_labels": role_labels_of(request.user),
+            "role_labels": role_labels_for(request.user),  # type: ignore[arg-type]
         },
     )
 
