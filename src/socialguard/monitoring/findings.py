@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -51,76 +52,157 @@ def _day(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def _new_reference() -> str:
-    from socialguard.monitoring.services import new_reference
+def _new_references(count: int) -> list[str]:
+    from socialguard.monitoring.services import new_reference_code
 
-    return new_reference()
-
-
-def _save_finding(
-    *,
-    source: LogSource,
-    run: IngestRun,
-    key: str,
-    by: User | None,
-    evidence: list[Evidence],
-    **fields: Any,
-) -> tuple[MonitoringFinding, bool]:
-    """Create the finding for ``key``, or add to the one already made (a growing log)."""
-    finding = (
-        MonitoringFinding.objects.select_for_update()
-        .filter(organisation_id=source.organisation_id, key=key)
-        .first()
-    )
-    created = finding is None
-    if finding is None:
-        finding = MonitoringFinding(
-            organisation_id=source.organisation_id,
-            source=source,
-            run=run,
-            key=key,
-            reference=_new_reference(),
-            **fields,
+    references: set[str] = set()
+    while len(references) < count:
+        wanted = {new_reference_code() for _ in range(count - len(references))}
+        taken = set(
+            MonitoringFinding.objects.filter(reference__in=wanted).values_list(
+                "reference", flat=True
+            )
         )
-    else:
-        for name in ("summary", "details"):
-            setattr(finding, name, fields[name])
-    finding.save()
-    have = set(finding.evidence.values_list("line_number", "file_name"))
-    room = MAX_EVIDENCE - len(have)
-    FindingEvidence.objects.bulk_create(
-        FindingEvidence(
-            finding=finding,
-            line_number=e.line_number,
-            file_name=run.file_name,
-            at=e.at,
-            line=e.line,
-            sha256=e.sha256,
+        references |= wanted - taken
+    return sorted(references)
+
+
+@dataclass
+class Draft:
+    key: str
+    evidence: list[Evidence]
+    fields: dict[str, Any]
+    escalate: bool = False
+
+
+@dataclass
+class Batch:
+    """The run's findings, written together: a run may make hundreds, and one query per kind
+    of row, not per finding, keeps a log's ingest bounded by its lines, not its findings."""
+
+    source: LogSource
+    run: IngestRun
+    drafts: list[Draft] = field(default_factory=list)
+
+    def add(
+        self, key: str, evidence: list[Evidence], escalate: bool = False, **fields: Any
+    ) -> None:
+        self.drafts.append(Draft(key, evidence, fields, escalate))
+
+    def save(self, by: User | None) -> int:
+        if not self.drafts:
+            return 0
+        org_id = self.source.organisation_id
+        existing: dict[str, MonitoringFinding] = {}
+        keys = [d.key for d in self.drafts]
+        for i in range(0, len(keys), 500):
+            for found in MonitoringFinding.objects.select_for_update().filter(
+                organisation_id=org_id, key__in=keys[i : i + 500]
+            ):
+                existing[found.key] = found
+        references = iter(_new_references(sum(1 for k in keys if k not in existing)))
+        findings, new = [], []
+        for draft in self.drafts:
+            finding = existing.get(draft.key)
+            if finding is None:
+                finding = MonitoringFinding(
+                    organisation_id=org_id,
+                    source=self.source,
+                    run=self.run,
+                    key=draft.key,
+                    reference=next(references),
+                    **draft.fields,
+                )
+                new.append(finding)
+            else:
+                finding.summary, finding.details = draft.fields["summary"], draft.fields["details"]
+            findings.append(finding)
+        MonitoringFinding.objects.bulk_create(new, batch_size=500)
+        self._add_evidence(findings)
+        MonitoringFinding.objects.bulk_update(
+            findings, ["summary", "details", "evidence_sha256", "updated_at"], batch_size=500
         )
-        for e in evidence[: max(room, 0)]
-        if (e.line_number, run.file_name) not in have
-    )
-    finding.evidence_sha256 = evidence_hash(
-        finding.evidence.order_by("at", "line_number", "pk").values_list("sha256", flat=True)
-    )
-    finding.save(update_fields=["evidence_sha256"])
-    audit_record(
-        actor=by,
-        action="monitoring.finding.new" if created else "monitoring.finding.update",
-        target=finding,
-        target_repr=finding.reference,
-        clauses=(finding.clause,),
-        organisation_id=source.organisation_id,
-        details={"kind": finding.kind, "run": run.pk, "evidence_sha256": finding.evidence_sha256},
-    )
-    return finding, created
+        self._audit(by, new, [f for f in findings if f not in new])
+        for draft, finding in zip(self.drafts, findings, strict=True):
+            if draft.escalate and finding.escalation_id is None:
+                _hand_to_leads(finding, draft.fields.get("subject"), by)
+        return len(new)
+
+    def _add_evidence(self, findings: list[MonitoringFinding]) -> None:
+        ids = [f.pk for f in findings]
+        have: dict[int, set[tuple[int, str]]] = {pk: set() for pk in ids}
+        for i in range(0, len(ids), 500):
+            for pk, number, name in FindingEvidence.objects.filter(
+                finding_id__in=ids[i : i + 500]
+            ).values_list("finding_id", "line_number", "file_name"):
+                have[pk].add((number, name))
+        name = self.run.file_name
+        rows = []
+        for draft, finding in zip(self.drafts, findings, strict=True):
+            room = MAX_EVIDENCE - len(have[finding.pk])
+            fresh = [e for e in draft.evidence if (e.line_number, name) not in have[finding.pk]]
+            rows += [
+                FindingEvidence(
+                    finding_id=finding.pk,
+                    line_number=e.line_number,
+                    file_name=name,
+                    at=e.at,
+                    line=e.line,
+                    sha256=e.sha256,
+                )
+                for e in fresh[: max(room, 0)]
+            ]
+        FindingEvidence.objects.bulk_create(rows, batch_size=1000)
+        hashes: dict[int, list[str]] = {pk: [] for pk in ids}
+        for i in range(0, len(ids), 500):
+            for pk, sha in (
+                FindingEvidence.objects.filter(finding_id__in=ids[i : i + 500])
+                .order_by("finding_id", "at", "line_number", "pk")
+                .values_list("finding_id", "sha256")
+            ):
+                hashes[pk].append(sha)
+        now = timezone.now()
+        for finding in findings:
+            finding.evidence_sha256 = evidence_hash(hashes[finding.pk])
+            finding.updated_at = now
+
+    def _audit(
+        self, by: User | None, new: list[MonitoringFinding], updated: list[MonitoringFinding]
+    ) -> None:
+        """One event for the run's findings, naming each by reference and clause."""
+        for action, group in (
+            ("monitoring.finding.new", new),
+            ("monitoring.finding.update", updated),
+        ):
+            if not group:
+                continue
+            audit_record(
+                actor=by,
+                action=action,
+                target=self.run,
+                target_repr=f"web log {self.run.file_name}",
+                clauses=sorted({f.clause for f in group}),
+                organisation_id=self.source.organisation_id,
+                details={
+                    "findings": [
+                        {
+                            "reference": f.reference,
+                            "clause": f.clause,
+                            "kind": f.kind,
+                            "evidence_sha256": f.evidence_sha256,
+                        }
+                        for f in group
+                    ]
+                },
+            )
 
 
 def write_findings(*, source: LogSource, run: IngestRun, results: Results, by: User | None) -> int:
-    made = _social_media(source, run, results, by)
-    made += _encyclopaedia_edits(source, run, results, by)
-    made += _pupil_searches(source, run, results, by)
-    return made
+    batch = Batch(source, run)
+    _social_media(batch, results)
+    _encyclopaedia_edits(batch, results)
+    _pupil_searches(batch, results)
+    return batch.save(by)
 
 
 # -- 6.13 -------------------------------------------------------------------------------------
@@ -182,10 +264,11 @@ def _tallies(
     return {key: tallies[key] for key in grouped}
 
 
-def _social_media(source: LogSource, run: IngestRun, results: Results, by: User | None) -> int:
+def _social_media(batch: Batch, results: Results) -> None:
+    source = batch.source
     weeks = results.social_weeks(settings.TIME_ZONE)
     if weeks.height == 0:
-        return 0
+        return
     threshold = MonitoringSettings.objects.get_or_create(organisation_id=source.organisation_id)[
         0
     ].weekly_social_minutes_threshold
@@ -199,7 +282,6 @@ def _social_media(source: LogSource, run: IngestRun, results: Results, by: User 
     tallies = _tallies(source.organisation_id, grouped, results)
     above = [key for key, tally in tallies.items() if tally.minutes > threshold]
     people = User.objects.in_bulk([u for u, _ in above])
-    made = 0
     for user_id, week in sorted(above, key=str):
         tally, entry = tallies[(user_id, week)], grouped[(user_id, week)]
         person = people.get(user_id)
@@ -210,12 +292,9 @@ def _social_media(source: LogSource, run: IngestRun, results: Results, by: User 
             f"{threshold}-minute threshold, on {sum(1 for m in tally.days.values() if m)} days "
             f"(mostly {', '.join(h for h, _ in top)}). {MINUTES_METHOD}"
         )
-        _, created = _save_finding(
-            source=source,
-            run=run,
-            key=f"6.13:{user_id}:{week}",
-            by=by,
-            evidence=results.social_evidence.get((user_id, week), []),
+        batch.add(
+            f"6.13:{user_id}:{week}",
+            results.social_evidence.get((user_id, week), []),
             clause=Clause.PERSONAL_SOCIAL_MEDIA,
             kind=FindingKind.SOCIAL_MEDIA_WEEK,
             subject=person,
@@ -233,18 +312,13 @@ def _social_media(source: LogSource, run: IngestRun, results: Results, by: User 
                 "method": MINUTES_METHOD,
             },
         )
-        made += created
-    return made
 
 
 # -- 6.11 -------------------------------------------------------------------------------------
 
 
-def _encyclopaedia_edits(
-    source: LogSource, run: IngestRun, results: Results, by: User | None
-) -> int:
+def _encyclopaedia_edits(batch: Batch, results: Results) -> None:
     people = User.objects.in_bulk([e["user_id"] for e in results.edits.values() if e["user_id"]])
-    made = 0
     for (who, day, host), entry in sorted(results.edits.items(), key=lambda i: str(i[0])):
         person = people.get(entry["user_id"]) if entry["user_id"] else None
         actor = _name(person) if person else f"A device at {entry['ip']} (not identified)"
@@ -253,12 +327,9 @@ def _encyclopaedia_edits(
             f"the editor or saving a change) to {host} on {_day(day)} from the school's network. "
             "6.11: an edit made at work shows the school's address."
         )
-        _, created = _save_finding(
-            source=source,
-            run=run,
-            key=f"6.11:{who}:{day}:{host}",
-            by=by,
-            evidence=entry["evidence"],
+        batch.add(
+            f"6.11:{who}:{day}:{host}",
+            entry["evidence"],
             clause=Clause.ENCYCLOPAEDIA_EDIT,
             kind=FindingKind.ENCYCLOPAEDIA_EDIT,
             subject=person,
@@ -269,16 +340,13 @@ def _encyclopaedia_edits(
             summary=summary,
             details={"host": host, "requests": entry["n"], "urls": entry["urls"][:10]},
         )
-        made += created
-    return made
 
 
 # -- A.2.3 ------------------------------------------------------------------------------------
 
 
-def _pupil_searches(source: LogSource, run: IngestRun, results: Results, by: User | None) -> int:
+def _pupil_searches(batch: Batch, results: Results) -> None:
     people = User.objects.in_bulk([e["user_id"] for e in results.searches.values()])
-    made = 0
     for (user_id, day, _query), entry in sorted(results.searches.items(), key=lambda i: str(i[0])):
         person = people.get(user_id)
         verdict = entry["verdict"]
@@ -288,12 +356,10 @@ def _pupil_searches(source: LogSource, run: IngestRun, results: Results, by: Use
             f"{_name(person)} searched for \u201c{verdict['query']}\u201d on {entry['host']} on "
             f"{_day(day)}; the screening engine found: {labels}."
         )
-        finding, created = _save_finding(
-            source=source,
-            run=run,
-            key=f"A.2.3:{user_id}:{day}:{query_hash}",
-            by=by,
-            evidence=entry["evidence"],
+        batch.add(
+            f"A.2.3:{user_id}:{day}:{query_hash}",
+            entry["evidence"],
+            escalate=bool(verdict["escalate"]),
             clause=Clause.PUPIL_SEARCH,
             kind=FindingKind.PUPIL_SEARCH,
             subject=person,
@@ -310,10 +376,6 @@ def _pupil_searches(source: LogSource, run: IngestRun, results: Results, by: Use
                 "findings": verdict["findings"],
             },
         )
-        made += created
-        if verdict["escalate"] and finding.escalation_id is None:
-            _hand_to_leads(finding, person, by)
-    return made
 
 
 def _hand_to_leads(finding: MonitoringFinding, pupil: User | None, by: User | None) -> None:

@@ -450,14 +450,10 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def new_reference() -> str:
-    from socialguard.monitoring.models import MonitoringFinding
-
-    while True:
-        code = secrets.token_hex(4).upper()
-        reference = f"MF-{code[:4]}-{code[4:]}"
-        if not MonitoringFinding.objects.filter(reference=reference).exists():
-            return reference
+def new_reference_code() -> str:
+    """A finding's reference, MF-XXXX-XXXX (the caller checks it is not taken)."""
+    code = secrets.token_hex(4).upper()
+    return f"MF-{code[:4]}-{code[4:]}"
 
 
 from socialguard.monitoring.retention import monitoring_purge  # noqa: E402  (one name for callers)

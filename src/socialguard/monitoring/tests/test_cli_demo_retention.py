@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 from typing import Any
 
@@ -28,7 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_the_cli_reads_files_into_the_default_source_and_prints_one_line(
     cast: Any, tmp_path, capsys: Any
 ) -> None:
-    first = write(tmp_path / "mon.log", social_minutes(cast.teacher.username, 35) + ["garbage"])
+    first = write(tmp_path / "mon.log", [*social_minutes(cast.teacher.username, 35), "garbage"])
     second = write(
         tmp_path / "tue.log",
         [squid(at(1, 1), "http://www.bbc.co.uk/", cast.teacher.username), "", "also bad"],

@@ -186,8 +186,10 @@ def test_a_pupils_self_harm_search_reaches_the_leads_at_once(
 def test_staff_findings_are_for_the_it_lead_and_head_pupils_also_for_the_leads(
     cast: Any, tmp_path, ingest
 ) -> None:
-    lines = social_minutes(cast.teacher.username, 40) + [
-        squid(at(0, 50), "http://www.google.co.uk/search?q=how+to+hurt+myself", cast.pupil.username)
+    search = "http://www.google.co.uk/search?q=how+to+hurt+myself"
+    lines = [
+        *social_minutes(cast.teacher.username, 40),
+        squid(at(0, 50), search, cast.pupil.username),
     ]
     ingest(write(tmp_path / "a.log", lines))
     org = cast.organisation

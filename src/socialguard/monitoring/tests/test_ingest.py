@@ -199,7 +199,8 @@ def test_leases_attribute_by_address_and_time_and_nothing_is_guessed(
 
     csv = (
         "network,starts_at,ends_at,username,device\n"
-        f"10.0.4.0/30,{at(0, 0).isoformat()},{at(0, 60).isoformat()},{cast.pupil.username},LAPTOP-7\n"
+        f"10.0.4.0/30,{at(0, 0).isoformat()},{at(0, 60).isoformat()},"
+        f"{cast.pupil.username},LAPTOP-7\n"
     )
     assert lease_import(source=source, file=io.StringIO(csv), by=cast.it_lead) == 1
     assert AddressLease.objects.get().user == cast.pupil
