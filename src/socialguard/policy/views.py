@@ -261,8 +261,8 @@ def policy_upload(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Read {len(parsed.clauses)} clauses from {upload.name} as a draft "
-                f"({draft.label}). Check them, correct any, then publish it.",
+                f"Read {len(parsed.clauses)} clauses from {upload.name} as the "
+                f"{draft.label}. Check them, correct any, then publish it.",
             )
             return redirect("policy:draft", pk=draft.pk)
     status = 400 if form is not None else 200
