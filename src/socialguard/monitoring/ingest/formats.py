@@ -73,9 +73,9 @@ def _finish(frame: pl.DataFrame) -> pl.DataFrame:
 def _squid_field(j: int) -> pl.Expr:
     """Field ``j`` after the time: Squid pads the elapsed time with spaces, which the CSV reader
     sees as up to five empty fields; ``pad`` (their count) shifts every later field."""
-    field = pl.when(pl.col("pad") == 0).then(pl.col(f"c{j}"))
-    for shift in range(1, SQUID_PAD + 1):
-        field = field.when(pl.col("pad") == shift).then(pl.col(f"c{j + shift}"))
+    field: pl.Expr = pl.col(f"c{j + SQUID_PAD}")
+    for shift in range(SQUID_PAD - 1, -1, -1):
+        field = pl.when(pl.col("pad") == shift).then(pl.col(f"c{j + shift}")).otherwise(field)
     return field
 
 
