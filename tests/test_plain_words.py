@@ -29,6 +29,7 @@ APPS = "|".join(
         "community",
         "lexicon",
         "moderation",
+        "monitoring",
         "notifications",
         "policy",
         "safeguarding",

@@ -36,6 +36,9 @@ FORMS_WITH_ERRORS = [
     ("teacher", "cases:media_new", {}, None),
     ("teacher", "safeguarding:new", {}, None),
     ("teacher", "sites:new", {}, None),
+    # Issue 14: the monitoring lead's upload and the annual review.
+    ("itlead", "monitoring:upload", {}, "Read the log"),
+    ("itlead", "monitoring:review", {}, "Record the review"),
 ]
 
 

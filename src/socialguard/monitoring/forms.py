@@ -67,8 +67,16 @@ class UploadForm(forms.Form):
 
 
 class FindingFilterForm(forms.Form):
+    # Short labels: a select is as wide as its longest choice (and must fit a phone).
     clause = forms.ChoiceField(
-        label="Clause", required=False, choices=[("", "Every clause"), *Clause.choices]
+        label="Clause",
+        required=False,
+        choices=[
+            ("", "Every clause"),
+            (Clause.PERSONAL_SOCIAL_MEDIA, "6.13 social media at work"),
+            (Clause.ENCYCLOPAEDIA_EDIT, "6.11 encyclopaedia edits"),
+            (Clause.PUPIL_SEARCH, "A.2.3 pupils' searches"),
+        ],
     )
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Every status"), *FindingStatus.choices]
