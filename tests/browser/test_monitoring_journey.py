@@ -73,7 +73,7 @@ def _shots(page, name: str) -> None:  # type: ignore[no-untyped-def]
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_the_monitoring_lead_uploads_a_log_and_triages_it(page, browser, live_server, cast, policy_version):  # type: ignore[no-untyped-def]
+def test_monitoring_lead_uploads_and_triages(page, browser, live_server, cast, policy_version):  # type: ignore[no-untyped-def]
     sign_in(page, cast.it_lead.username, PASSWORD)
     page.get_by_role("link", name="Monitoring", exact=True).first.click()
     page.get_by_role("link", name="Upload a log").click()

@@ -171,6 +171,7 @@ def _finding_context(user: User, finding: Any, form: TriageForm | None = None) -
         and finding.subject_id
         and not finding.case_id,
         "is_handler": has_role(user, Role.HEAD_TEACHER),
+        "is_lead": has_role(user, Role.DSL, Role.DEPUTY_DSL),
         "referred": report_id,
         "may_concern": confirmed and finding.subject_is_pupil and not finding.concern_id,
         "day_minutes": _day_minutes(finding.details.get("days") or {}),
