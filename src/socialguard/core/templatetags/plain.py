@@ -91,6 +91,12 @@ def clause_links_at(context: Any, text: object, when: object) -> SafeString:
     )
 
 
+@register.simple_tag(takes_context=True)
+def plain_words_at(context: Any, text: object, when: object) -> SafeString:
+    """``plain_words``, its clause links to the version of the policy in force at ``when``."""
+    return clause_links_at(context, plain_text(str(text or "")), when)
+
+
 def _link_clauses(escaped: str) -> str:
     return _CLAUSE.sub(lambda m: _policy_link(next(g for g in m.groups() if g)), escaped)
 
