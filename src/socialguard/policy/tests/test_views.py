@@ -240,3 +240,22 @@ def test_audit_trail_links_clauses_to_the_version_in_force_then(cast, policy_ver
     page = _client(cast.admin).get("/audit/").content.decode()
     assert f'href="/policy/versions/{policy_version.pk}/#2.1"' in page  # the old acknowledgement
     assert 'href="/policy/#2.1"' in page  # the publishing, under the current version
+
+
+def test_every_field_description_and_error_is_on_the_page(cast, policy_version) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_form_descriptions import missing_descriptions
+
+    head = _client(cast.head)
+    _upload(head, "ours.docx", _docx(DOCX))
+    draft = PolicyVersion.objects.get(status="draft")
+    pages = [
+        _upload(head, "ours.pdf", b"%PDF"),
+        head.post("/policy/review/", {}),
+        head.post(f"/policy/drafts/{draft.pk}/clauses/1.1/", {}),
+        head.post(f"/policy/drafts/{draft.pk}/publish/", {}),
+    ]
+    for response in pages:
+        html = response.content.decode()
+        assert response.status_code == 400 and 'class="field-error"' in html
+        assert missing_descriptions(html) == []
+        assert 'aria-describedby="id_' in html
