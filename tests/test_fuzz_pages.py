@@ -46,7 +46,7 @@ HOSTILE = [
 # Forms get fewer values per field (a form has many fields); NUL and overflow always among them.
 HOSTILE_POST = ["abc", "-1", "99999999999999999999", "\x00", "x" * 3000]
 FIELDS_ALONE = 8  # fields of one form tried alone (an even sample of a long form)
-ROLES = ["anonymous", "head", "comms", "teacher", "dsl", "admin", "pupil", "outsider"]
+ROLES = ["anonymous", "head", "comms", "teacher", "dsl", "admin", "pupil", "outsider", "itlead"]
 # Keys every Django admin change list reads through request.GET.items() (so not recorded).
 ADMIN_KEYS = ["q", "o", "p", "all", "_to_field", "_popup", "_changelist_filters"]
 # Posting these would end the fuzzing session or remove the objects the other pages need.
@@ -264,6 +264,9 @@ PREFIX_FILL = {  # every page under a prefix takes its <pk> from one model
     "safeguarding/<int:pk>/": _first("safeguarding.Concern"),
     "cases/<int:pk>/": _first("cases.BreachCase"),
     "integrations/roster/<int:pk>/": _first("integrations.RosterImport"),
+    "monitoring/findings/<int:pk>/": _first("monitoring.MonitoringFinding"),
+    "monitoring/runs/<int:pk>/": _first("monitoring.IngestRun"),
+    "monitoring/sources/<int:pk>/": _first("monitoring.LogSource"),
 }
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 ADMIN_OBJECT = re.compile(r"^admin/(\w+)/(\w+)/<path:object_id>/")

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -608,7 +608,10 @@ def notice(request: HttpRequest) -> HttpResponse:
     current = notices.notice_current(organisation=organisation)
     asked = notices.is_asked(user)
     next_url = request.POST.get("next") or request.GET.get("next") or reverse("core:dashboard")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    # Only a path on this site (never a view name, nor another site).
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
         next_url = reverse("core:dashboard")
     if request.method == "POST":
         version = form_id(request.POST, "version", label="version")
@@ -621,7 +624,7 @@ def notice(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             raise PermissionDenied(error.message) from error
         messages.success(request, "Thank you: your acceptance is recorded.")
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     context = {
         "notice": current,
         "asked": asked,

@@ -100,3 +100,12 @@ def test_publishing_checks_the_text(cast: Any) -> None:
     with pytest.raises(ApplicationError, match="not one for you"):
         notices.notice_accept(notice=notice, by=cast.parent)
     assert _client(cast.teacher).post("/monitoring/notice/", {"version": "x"}).status_code == 400
+
+
+@pytest.mark.parametrize("next_url", ["abc", "https://evil.example/", "//evil.example/x"])
+def test_accepting_goes_back_only_to_a_page_of_this_site(cast: Any, next_url: str) -> None:
+    notice = notices.notice_current(organisation=cast.organisation)
+    response = _client(cast.teacher).post(
+        "/monitoring/notice/", {"version": notice.pk, "next": next_url}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
