@@ -213,11 +213,23 @@ def _reset_link() -> tuple[str, str]:
     return urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
 
 
+def _policy_draft() -> str | None:
+    """The demo publishes its policy and keeps no draft: an uploaded one stands in."""
+    from tests.page_catalogue import _policy_draft as draft
+
+    return str(draft().pk)
+
+
 SITE = _first("sites.Site")
 HOSTED = _first("sites.Site", host="school")
 # route -> parameter -> a real value. A page with a parameter not listed here fails the test.
 FILL: dict[str, dict[str, Callable[[], str | None]]] = {
     "policy/o/<slug:slug>/": {"slug": _first("accounts.Organisation", "slug")},
+    "policy/versions/<int:pk>/": {"pk": _first("policy.PolicyVersion", status="published")},
+    "policy/drafts/<int:pk>/": {"pk": _policy_draft},
+    "policy/drafts/<int:pk>/clauses/<str:number>/": {"pk": _policy_draft, "number": lambda: "5.3"},
+    "policy/drafts/<int:pk>/publish/": {"pk": _policy_draft},
+    "policy/drafts/<int:pk>/discard/": {"pk": _policy_draft},
     "outbox/<int:pk>/": {"pk": _first("notifications.OutboxMessage")},
     "approvals/<int:pk>/": {"pk": _first("approvals.ApprovalRequest")},
     "community/<int:pk>/report/<int:contribution_pk>/": {
