@@ -41,11 +41,13 @@ urlpatterns = [
         path("drafts/<int:pk>/", views.policy_draft, name="draft"),
         objects="policy_draft",
         allow=MANAGERS,
+        note="also the person a review was given to, for that review's draft (views._draft)",
     ),
     access(
         path("drafts/<int:pk>/clauses/<str:number>/", views.policy_draft_clause, name="clause"),
         objects="policy_draft_clause",
         allow=MANAGERS,
+        note="also the person a review was given to, for that review's draft (views._draft)",
     ),
     access(
         path("drafts/<int:pk>/publish/", views.policy_draft_publish, name="publish"),
