@@ -312,6 +312,14 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     return run(args, _organisation(args.organisation))
 
 
+def cmd_monitoring_ingest(args: argparse.Namespace) -> int:
+    _django()
+    from socialguard.integrations.cli import ProgressBar
+    from socialguard.monitoring.cli import run
+
+    return run(args, _organisation(args.organisation), ProgressBar)
+
+
 def _screening_cli() -> Any:
     """The engine's own CLI module, imported by name: it has no Django, so 'screen' starts fast."""
     import importlib
@@ -343,14 +351,6 @@ def cmd_sites_check(args: argparse.Namespace) -> int:
     lines = periodic_checks()
     print(
         "\n".join(lines)
-def cmd_monitoring_ingest(args: argparse.Namespace) -> int:
-    _django()
-    from socialguard.integrations.cli import ProgressBar
-    from socialguard.monitoring.cli import run
-
-    return run(args, _organisation(args.organisation), ProgressBar)
-
-
         if lines
         else "All live sites have cover and nothing is overdue; nothing to do."
     )
@@ -535,6 +535,10 @@ def build_parser() -> Parser:
     screen = sub.add_parser("screen", help="screen text against the policy (offline)")
     _screen_options(screen)
     screen.set_defaults(func=cmd_screen)
+
+    from socialguard.monitoring.cli import add_parser as add_monitoring
+
+    add_monitoring(sub, Parser).set_defaults(func=cmd_monitoring_ingest)
     return parser
 
 
@@ -566,10 +570,6 @@ def _audit_commands(sub: Any) -> None:
     verify.add_argument("--organisation", metavar="SLUG")
     verify.add_argument(
         "--checkpoint",
-
-    from socialguard.monitoring.cli import add_parser as add_monitoring
-
-    add_monitoring(sub, Parser).set_defaults(func=cmd_monitoring_ingest)
         metavar="FILE",
         nargs="+",
         help="checkpoint files (from 'audit checkpoint') the chain must still contain",
