@@ -183,8 +183,10 @@ def formspring(screener: Screener, data: Path) -> dict[str, float]:
     return prf(pairs)
 
 
-def holdout_v2(screener: Screener) -> dict[str, object]:
-    rows = [json.loads(line) for line in (DATA / "school_holdout_v2.jsonl").open() if line.strip()]
+def holdout(screener: Screener, name: str, *, errors: bool) -> dict[str, object]:
+    """Recall per head, false flags, routing. ``errors=False`` keeps the per-message list unseen:
+    hold-out v3 is read only as figures, so it stays a hold-out while the heads are tuned."""
+    rows = [json.loads(line) for line in (DATA / name).open() if line.strip()]
     found: dict[str, list[int]] = defaultdict(list)
     misses, benign_flags, benign, routed_ok, dsl_pairs = [], 0, 0, 0, []
     for row in rows:
@@ -208,7 +210,8 @@ def holdout_v2(screener: Screener) -> dict[str, object]:
         dsl_pairs.append((int("dsl" in expected), int("dsl" in got)))
         if expected != got:
             misses.append(f"  routing {sorted(got)} not {sorted(expected)}: {row['text']}")
-    print("\n".join(misses), file=sys.stderr)
+    if errors:
+        print("\n".join(misses), file=sys.stderr)
     report: dict[str, object] = {
         head: {"recall": round(sum(v) / len(v), 3), "n": len(v)}
         for head, v in sorted(found.items())
@@ -255,18 +258,24 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--skip-eval-only", action="store_true")
+    parser.add_argument("--school-only", action="store_true", help="only the project's own sets")
     args = parser.parse_args()
     started = time.perf_counter()
     screener = Screener.default()
     print(f"semantic stage: {'on' if screener.semantic else 'OFF (model files missing)'}")
     results: dict[str, object] = {
-        "school hold-out v2 (frozen before tuning)": holdout_v2(screener),
+        "school hold-out v3 (frozen before tuning, errors never printed)": holdout(
+            screener, "school_holdout_v3.jsonl", errors=False
+        ),
+        "school hold-out v2 (frozen before tuning; its errors were read)": holdout(
+            screener, "school_holdout_v2.jsonl", errors=True
+        ),
         "school hold-out v1 (families)": school_style(screener, "school_style_holdout.jsonl"),
         "school development set (families; rules written beside it)": school_style(
             screener, "school_style.jsonl"
         ),
     }
-    if args.data.exists():
+    if args.data.exists() and not args.school_only:
         results["public held-out (never trained on)"] = public(screener, args.data)
         if not args.skip_eval_only:
             results["C-SSRS Reddit users (eval only): share flagged"] = cssrs(screener, args.data)

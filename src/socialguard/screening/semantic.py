@@ -9,8 +9,9 @@ Two stages, both built from all-MiniLM-L6-v2 by ``training/encoders.py`` (``make
                     ("I don't hate..."), quotes, questions, disclosures. It runs for pupils' and
                     the public's contributions and wherever the fast stage is in its grey band.
 
-Each stage has one logistic head per category (``training/semantic.py`` trains them and writes
-``heads.npz``; the thresholds and the aim each was chosen for are in ``metrics.json``). The
+Each stage has one small network per category (64 ReLU units and a logit; a file without the
+hidden layer is read as logistic regressions). ``training/semantic.py`` trains them and writes
+``heads.npz``; the thresholds and the aim each was chosen for are in ``metrics.json``. The
 models load once per process; at run time only numpy, tokenizers and onnxruntime are needed.
 """
 
@@ -22,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -114,15 +116,31 @@ class ContextualEncoder:
 
 @dataclass(frozen=True)
 class Heads:
-    """One logistic regression per head over an encoder's vectors."""
+    """One classifier per head over an encoder's vectors: a logistic regression, or, where
+    ``hidden`` is given, a one-hidden-layer network (ReLU) per head, all heads in one product."""
 
     names: tuple[str, ...]
-    weights: np.ndarray  # heads x dims
+    weights: np.ndarray  # heads x dims, or heads x hidden (the output layer)
     biases: np.ndarray  # heads
+    hidden: np.ndarray | None = None  # dims x (heads * hidden)
+    hidden_b: np.ndarray | None = None  # heads * hidden
 
     def scores(self, vectors: np.ndarray) -> np.ndarray:
-        logits = vectors @ self.weights.T + self.biases
+        if self.hidden is None or self.hidden_b is None:
+            logits = vectors @ self.weights.T + self.biases
+        else:
+            layer = np.maximum(vectors @ self.hidden + self.hidden_b, 0.0)
+            layer = layer.reshape(len(vectors), *self.weights.shape)
+            logits = (layer * self.weights).sum(axis=2) + self.biases
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+
+def _heads(data: Any, names: tuple[str, ...], prefix: str) -> Heads:
+    hidden = data[f"{prefix}_h"].astype(np.float32) if f"{prefix}_h" in data else None
+    hidden_b = data[f"{prefix}_hb"].astype(np.float32) if f"{prefix}_hb" in data else None
+    return Heads(
+        names, data[f"{prefix}_w"].astype(np.float32), data[f"{prefix}_b"], hidden, hidden_b
+    )
 
 
 @dataclass(frozen=True)
@@ -130,18 +148,23 @@ class Thresholds:
     gate: dict[str, float]  # fast stage: at or above, the contextual stage decides
     flag: dict[str, float]  # contextual stage: at or above, a finding
     clear: dict[str, float]  # contextual stage: below, a rule's finding is judged a false alarm
+    # fast stage: at or above, a rule's finding in this head's category stands without the
+    # contextual stage's second look (it would not have cleared it); absent, always look
+    confirm: dict[str, float]
 
 
 class SemanticModel:
     def __init__(self, directory: Path = MODELS) -> None:
         with np.load(directory / "heads.npz", allow_pickle=False) as data:
             names = tuple(str(n) for n in data["names"])
-            self.fast_heads = Heads(names, data["fast_w"].astype(np.float32), data["fast_b"])
-            self.context_heads = Heads(names, data["ctx_w"].astype(np.float32), data["ctx_b"])
+            self.fast_heads = _heads(data, names, "fast")
+            self.context_heads = _heads(data, names, "ctx")
+            confirm = data["confirm"].tolist() if "confirm" in data else [2.0] * len(names)
             self.thresholds = Thresholds(
                 gate=dict(zip(names, data["gate"].tolist(), strict=True)),
                 flag=dict(zip(names, data["flag"].tolist(), strict=True)),
                 clear=dict(zip(names, data["clear"].tolist(), strict=True)),
+                confirm=dict(zip(names, confirm, strict=True)),
             )
             self.example_threshold = EXAMPLE_THRESHOLD
         self.names = names

@@ -4,7 +4,8 @@ encoder (``screening/semantic.py``), and the safeguarding lead's example sentenc
 It is the engine's second look at a message, after the rules:
 - the fast stage scores every message; the contextual stage reads pupils' and the public's
   contributions, anything the fast stage is unsure of (its gate), and anything a rule flagged in
-  a category the heads understand;
+  a category the heads understand, unless the fast stage already reads it as that category
+  beyond doubt (its ``confirm`` threshold: a second look would not clear it);
 - a head at or above its ``flag`` threshold is a finding, whatever the words were;
 - a rule's safeguarding or abuse finding whose head reads far below every true example
   (``clear``) is kept for the record but no longer routes or blocks: "never share your address
@@ -97,7 +98,7 @@ class SemanticDetector(Detector):
             or self.model.gated(
                 fast[index], skip=CHILDREN_HEADS if ctx.author_role == "staff" else frozenset()
             )
-            or any(f.category in RULE_HEAD for f in rules)
+            or any(self._second_look(f, fast[index]) for f in rules)
         ]
         vectors = self.model.context_vectors([words[i] for i in wanted])
         scores = self.model.context_scores(vectors) if wanted else None
@@ -113,6 +114,19 @@ class SemanticDetector(Detector):
             checked = [self._check(f, scores[row]) for f in rules]
             out.append(Assessment(found, checked, ("rules", "fast", "contextual")))
         return out
+
+    def _second_look(self, finding: Finding, fast_row: np.ndarray) -> bool:
+        """Whether a rule's finding needs the contextual stage to judge it a false alarm: only
+        where a false alarm costs something (the category goes to the leads or blocks the post:
+        "never send photos to strangers" is an e-safety lesson, not grooming; an insult is only
+        held for a moderator, who reads it anyway), and not where the fast stage already reads
+        it as its category with 99 % precision on the validation rows (``confirm``)."""
+        head = RULE_HEAD.get(finding.category)
+        entry = registry_entry(finding.category)
+        if head is None or not (entry.routing or entry.blocks):
+            return False
+        score = float(fast_row[self.model.names.index(head)])
+        return score < self.model.thresholds.confirm[head]
 
     def _flags(self, scores: np.ndarray, *, staff: bool) -> list[Finding]:
         flag = self.model.thresholds.flag

@@ -8,7 +8,8 @@ head's training). Public sets speak only to the heads their annotation covers:
   OLID 2019 train (test held out)              profanity (OFF), harassment (OFF + TIN + IND)
   HateXplain val (test held out)               hate, profanity
   ToxiGen statements (80 % seeded, 20 % held)  hate (implicit, and neutral about the same groups)
-  the project's school sets                    every head (training/data/*.jsonl)
+  the project's school set                     every head (training/data/school_train.jsonl,
+                                               which holds the hand-written rows too)
 
 Public rows are also negatives for the safeguarding heads (a tweet is not a child's disclosure),
 but not for threat or sexual content, which their annotation folds into "offensive". The
@@ -57,6 +58,7 @@ class Row:
     text: str
     labels: dict[str, int] = field(default_factory=dict)
     source: str = ""
+    group: int = 0  # hand-written rows: the same number for a sentence and its re-typed copy
 
 
 def clean(text: str) -> str:
@@ -151,7 +153,8 @@ def project(path: Path) -> Iterator[Row]:
                 if unknown:
                     raise ValueError(f"{path.name}: unknown heads {sorted(unknown)}")
                 source = "school_hand" if item.get("source") == "hand" else "school_template"
-                yield Row(item["text"], {h: int(h in heads) for h in HEADS}, source)
+                labels = {h: int(h in heads) for h in HEADS}
+                yield Row(item["text"], labels, source, int(item.get("group", 0)))
 
 
 def load(data: Path) -> tuple[list[Row], dict[str, list[Row]]]:
@@ -162,8 +165,9 @@ def load(data: Path) -> tuple[list[Row], dict[str, list[Row]]]:
     hx = data / "hatexplain"
     train = d_train + o_train + t_train
     train += hatexplain(hx / "val_processed_shivam0109.csv", "hatexplain")
-    for path in sorted(PROJECT_DATA.glob("*.jsonl")):
-        train += list(project(path))
+    # school_train.jsonl already holds every hand-written row (as written and re-typed); reading
+    # school_hand.jsonl as well would count each of them twice.
+    train += list(project(PROJECT_DATA / "school_train.jsonl"))
     held_out = {
         "davidson_20pct": d_test,
         "olid_test": o_test,

@@ -45,7 +45,12 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "data" / "school_train.jsonl"
 HAND = HERE / "data" / "school_hand.jsonl"
 TEST_DATA = HERE.parent / "tests" / "data"
-HOLDOUTS = ("school_holdout_v2.jsonl", "school_style_holdout.jsonl", "school_style.jsonl")
+HOLDOUTS = (
+    "school_holdout_v3.jsonl",
+    "school_holdout_v2.jsonl",
+    "school_style_holdout.jsonl",
+    "school_style.jsonl",
+)
 LEAK_SHINGLE = 6  # a training text may not share this many words in a row with a hold-out text
 MAX_VARIANTS = 2  # spellings kept per filled template, so counts come from meaning, not typos
 
@@ -2108,6 +2113,95 @@ BV: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Hard negatives added after hold-out v3 was frozen (issue 11): the neutral words of the positive
+# templates (games, apps, places, gifts, pets) in ordinary posts, supportive replies to someone
+# who is struggling, lessons about hard subjects, and idioms of harm said of ordinary things.
+BV_BALANCE: dict[str, tuple[str, ...]] = {
+    "game_line": (
+        "who wants to play {game} at the weekend",
+        "i finally got to level 40 on {game}",
+        "my cousin showed me a new trick on {game}",
+        "can we do a {game} club at lunch",
+        "i got {gift} for my birthday from my nan",
+        "mum said i can go on {game} after my reading",
+        "me and my brother built a massive castle on {game}",
+        "is anyone on {game} tonight after tea",
+        "my dad plays {game} with me on sundays",
+        "we did a {game} tournament at cubs and i came second",
+        "i saved up my pocket money for {gift}",
+        "our class made a poster about playing {game} safely",
+    ),
+    "place_line": (
+        "we went to the {meet_place} with my mum after school",
+        "meet at the {meet_place} at 10 for the class trip, bring a coat",
+        "my grandad takes me to the {meet_place} on saturdays",
+        "the brownies are walking to the {meet_place} together",
+        "we waited ages at the {meet_place} but the bus came",
+        "my family are going to the {meet_place} for my sisters birthday",
+    ),
+    "pet_line": (
+        "my {pet} had babies last night",
+        "can i bring a photo of my {pet} for show and tell",
+        "my {pet} keeps escaping from the garden",
+        "we buried my {pet} in the garden, i miss him",
+        "send a picture of your {pet} for the class pet wall",
+        "our {pet} is so fat the vet put him on a diet",
+        "i made a model of my {pet} out of clay",
+        "my {pet} bit my finger but it was an accident",
+    ),
+    "support_line": (
+        "please dont hurt yourself, talk to someone, you matter",
+        "if you feel like hurting yourself call childline on 0800 1111, they helped me",
+        "you are not alone, please tell your mum or a teacher how you feel",
+        "i was in a dark place last year and talking to the counsellor really helped",
+        "sending hugs, its ok to not be ok, tell someone you trust",
+        "whoever posted that they want to die, please speak to miss or ring samaritans",
+        "my friend said she wanted to kill herself so i told a teacher and now shes getting help",
+        "you should never keep it secret if someone is hurting you, tell an adult",
+        "dont listen to them, youre not ugly and youre not a loser",
+        "if anyone is being mean to you online, screenshot it and report it",
+        "i know things are hard at home for you, you can always talk to me",
+        "stay strong, the pastoral team are really kind if you need them",
+        "suicide is never the answer, there is always someone to talk to",
+        "its brave to ask for help when you feel sad",
+    ),
+    "lesson_line": (
+        "in history we learned how the nazis persecuted jewish people and other groups",
+        "our pshe lesson was about how people online pretend to be children",
+        "we talked about what to do if an adult asks you to keep a secret",
+        "re today was about why some people are racist and how to challenge it",
+        "the police came in to talk about knife crime and why carrying one is dangerous",
+        "we wrote a poem about the first world war and the soldiers who died",
+        "in english we are reading a book about a boy whose dad drinks too much",
+        "the prevent talk explained how extremist groups try to recruit teenagers",
+        "we learned about the slave trade and how cruel it was",
+        "the anti bullying ambassadors did an assembly on name calling",
+        "we learned about consent and healthy relationships in year 9",
+        "our science lesson was about drugs and alcohol and what they do to your body",
+        "we watched a film about a girl who was groomed online so we know the signs",
+        "in citizenship we debated whether the voting age should be sixteen",
+    ),
+    "harm_idiom_line": (
+        "i would kill for a {food_word} right now",
+        "we smashed it at the {event}",
+        "im dying to see the {film_word}",
+        "that {subject_word} test absolutely murdered me",
+        "the {event} was killer, best one yet",
+        "my mum will kill me if i lose my {kit_word} again",
+        "i nearly died laughing at the {event}",
+        "we slayed the {event}",
+        "that {subject_word} homework is torture",
+        "i could strangle my brother, he ate my {food_word}",
+        "ur gonna get destroyed at {game} tonight",
+        "sir said we absolutely killed it in the {event}",
+    ),
+    "food_word": ("pizza", "cheeseburger", "hot chocolate", "bag of crisps", "kitkat", "milkshake"),
+    "film_word": ("new marvel film", "panto", "minecraft movie", "school play", "new pixar film"),
+    "subject_word": ("maths", "spelling", "science", "french", "history", "times tables"),
+    "kit_word": ("pe kit", "water bottle", "coat", "reading book", "lunchbox", "jumper"),
+}
+BV.update(BV_BALANCE)
+
 C = "{c_open} "
 CC = " {c_close}"
 A = "{a_open} "
@@ -2151,6 +2245,12 @@ BENIGN: tuple[Family, ...] = (
     Family("threat_adjacent", (), 700, (C + "{threat_benign}" + CC,)),
     Family("sex_adjacent", (), 500, (A + "{sex_benign}" + AC,), adult=True),
     Family("mild_words", (), 400, (C + "{mild_benign}" + CC, "{mild_benign} at the {event}")),
+    Family("balance_games", (), 1500, ("{game_line}", C + "{game_line}" + CC)),
+    Family("balance_places", (), 700, ("{place_line}", C + "{place_line}" + CC)),
+    Family("balance_pets", (), 900, ("{pet_line}", C + "{pet_line}" + CC)),
+    Family("supportive", (), 1500, ("{support_line}", C + "{support_line}" + CC)),
+    Family("lessons", (), 1500, ("{lesson_line}", C + "{lesson_line}" + CC)),
+    Family("harm_idioms", (), 1500, ("{harm_idiom_line}", C + "{harm_idiom_line}" + CC)),
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -2271,12 +2371,15 @@ class Builder:
     seen: set[str]
     shortfalls: list[str]
 
-    def add(self, text: str, heads: tuple[str, ...], source: str) -> bool:
+    def add(self, text: str, heads: tuple[str, ...], source: str, group: int = 0) -> bool:
         key = norm(text)
         if not key or key in self.seen:
             return False
         self.seen.add(key)
-        self.rows.append({"text": text, "heads": list(heads), "source": source})
+        row: dict[str, object] = {"text": text, "heads": list(heads), "source": source}
+        if group:
+            row["group"] = group  # a hand row and its re-typed copy: one fold in validation
+        self.rows.append(row)
         return True
 
     def family(self, fam: Family) -> None:
@@ -2308,16 +2411,19 @@ def hand_rows() -> Iterator[dict[str, Any]]:
 
 def build() -> list[dict[str, object]]:
     b = Builder(rng=random.Random(SEED), rows=[], seen=set(), shortfalls=[])  # noqa: S311
-    for row in hand_rows():
+    # The hand rows' re-typing has its own random stream, so adding a hand row leaves every
+    # template row as it was (their embeddings stay cached under var/train).
+    typing = random.Random(SEED + 1)  # noqa: S311
+    for number, row in enumerate(hand_rows(), 1):
         heads = tuple(str(h) for h in row["heads"])
-        b.add(str(row["text"]), heads, "hand")
-        b.add(_vary(str(row["text"]).lower(), adult=False, rng=b.rng), heads, "hand")
+        b.add(str(row["text"]), heads, "hand", number)
+        b.add(_vary(str(row["text"]).lower(), adult=False, rng=typing), heads, "hand", number)
     for fam in POSITIVE + BENIGN:
         b.family(fam)
     if b.shortfalls:
         print("short of target:", ", ".join(b.shortfalls), file=sys.stderr)
     b.rng.shuffle(b.rows)
-    return b.rows
+    return drop_leaks(b.rows)
 
 
 def _shingles(key: str) -> set[tuple[str, ...]]:
@@ -2325,13 +2431,32 @@ def _shingles(key: str) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + LEAK_SHINGLE]) for i in range(len(words) - LEAK_SHINGLE + 1)}
 
 
-def assert_no_leak(rows: list[dict[str, object]]) -> None:
-    """No hold-out text, nor six words in a row of one, may appear in training."""
+def _held_out() -> tuple[set[str], set[tuple[str, ...]]]:
     held: set[str] = set()
     for name in HOLDOUTS:
         with (TEST_DATA / name).open(encoding="utf-8") as handle:
-            held |= {norm(json.loads(line)["text"]) for line in handle}
-    held_shingles = set().union(*(_shingles(k) for k in held))
+            held |= {norm(json.loads(line)["text"]) for line in handle if line.strip()}
+    return held, set().union(*(_shingles(k) for k in held))
+
+
+def drop_leaks(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Leave out any row that is a hold-out text or shares six words in a row with one. Only the
+    count is printed: the hold-outs' texts are never shown while the heads are tuned (a short
+    everyday sentence, such as "i hate mondays", can be written twice by different hands)."""
+    held, held_shingles = _held_out()
+    kept = [
+        r
+        for r in rows
+        if norm(str(r["text"])) not in held and not _shingles(norm(str(r["text"]))) & held_shingles
+    ]
+    if len(kept) < len(rows):
+        print(f"left out {len(rows) - len(kept)} rows that overlap a hold-out", file=sys.stderr)
+    return kept
+
+
+def assert_no_leak(rows: list[dict[str, object]]) -> None:
+    """No hold-out text, nor six words in a row of one, may appear in training."""
+    held, held_shingles = _held_out()
     exact = [r["text"] for r in rows if norm(str(r["text"])) in held]
     near = [r["text"] for r in rows if _shingles(norm(str(r["text"]))) & held_shingles]
     assert not exact, f"hold-out texts in training: {exact[:5]}"
