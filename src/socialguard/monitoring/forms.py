@@ -134,7 +134,9 @@ class SourceForm(forms.Form):
 
 class AliasForm(forms.Form):
     proxy_name = forms.CharField(label="User name in the log", max_length=200)
-    user = PersonChoiceField(queryset=User.objects.none(), label="Person")
+    user = PersonChoiceField(
+        queryset=User.objects.none(), label="Person", empty_label="Choose a person"
+    )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -162,6 +164,7 @@ class HoursForm(forms.Form):
         queryset=User.objects.none(),
         required=False,
         label="Or one person",
+        empty_label="Nobody in particular",
         help_text="A person's own hours replace their role's.",
     )
     weekdays = forms.TypedMultipleChoiceField(
