@@ -115,8 +115,10 @@ def test_a_bad_file_answers_400_with_a_plain_message(
 
 def test_a_file_over_the_limit_is_refused(cast, policy_version, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from socialguard.policy import services
+    from socialguard.policy.services import drafts
 
-    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", 100)  # what the page reads
+    monkeypatch.setattr(drafts, "MAX_UPLOAD_BYTES", 100)  # what the parser's service checks
     response = _upload(_client(cast.head), "ours.txt", b"P\n1 INTRODUCTION\n" + b"1.1 x\n" * 50)
     assert response.status_code == 400
     assert "too big" in response.content.decode()
