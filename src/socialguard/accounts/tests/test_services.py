@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from socialguard.accounts import selectors, services
 from socialguard.accounts.models import Role, RoleAssignment
+from socialguard.accounts.services import people
 from socialguard.audit.models import AuditEvent
 from socialguard.core.errors import ApplicationError
 
@@ -57,7 +58,7 @@ def test_leaver_loses_roles_and_hooks_run(cast) -> None:  # type: ignore[no-unty
     try:
         services.person_leave(user=cast.teacher, left_on=date.today(), by=cast.head)
     finally:
-        services._LEAVING_HOOKS.remove(hook)
+        people._LEAVING_HOOKS.remove(hook)
     fresh = type(cast.teacher).objects.get(pk=cast.teacher.pk)
     assert not selectors.is_staff_member(fresh)
     assert "teacher" in seen
