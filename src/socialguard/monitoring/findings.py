@@ -396,6 +396,12 @@ def _hand_to_leads(finding: MonitoringFinding, pupil: User | None, by: User | No
             for e in lines
         ],
         "evidence_sha256": finding.evidence_sha256,
+        # What the leads' page and "Record as a concern" read of any escalated item: the words,
+        # who wrote them (the pupil is named on the concern), and when.
+        "content": finding.details.get("query", ""),
+        "author": _name(pupil),
+        "author_id": pupil.pk if pupil else None,
+        "written_at": finding.occurred_at.isoformat(),
     }
     escalation = escalation_open(
         organisation_id=finding.organisation_id,

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import Client
+from django.urls import reverse
 
 from socialguard.monitoring.models import (
     FindingKind,
@@ -19,6 +21,7 @@ from socialguard.monitoring.models import (
 from socialguard.monitoring.selectors import evidence_verifies, findings_visible_to
 from socialguard.monitoring.tests.conftest import no_screening
 from socialguard.monitoring.tests.helpers import at, social_minutes, squid, write
+from socialguard.safeguarding.escalations import concern_from_escalation
 from socialguard.safeguarding.models import Escalation
 
 pytestmark = pytest.mark.django_db
@@ -177,6 +180,17 @@ def test_a_pupils_self_harm_search_reaches_the_leads_at_once(
     assert finding.escalation == escalation
     assert escalation.evidence["evidence_sha256"] == finding.evidence_sha256
     assert len(escalation.evidence["lines"]) == 2
+    # The leads' page quotes the search, names the pupil and lists the lines; recording it as
+    # a concern names the pupil and carries the words.
+    client = Client()
+    client.force_login(cast.dsl)
+    page = client.get(reverse("moderation:safeguarding_item", args=[escalation.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "how to hurt myself without anyone knowing" in html
+    assert cast.pupil.get_full_name() in html and "The log lines it was read from" in html
+    concern = concern_from_escalation(escalation=escalation, by=cast.dsl, account="")
+    assert list(concern.pupils.values_list("pupil", flat=True)) == [cast.pupil.pk]
+    assert "hurt myself" in concern.child_words
     told = {address for message in mail.outbox for address in message.to}
     assert cast.dsl.email in told  # the DSL for the pupil's school (the deputy is the infants')
     assert all("hurt" not in m.body for m in mail.outbox)  # a label and a link, never the words
