@@ -1,76 +1,34 @@
-"""Monitoring's writes (8.1): reading a log into totals and findings, leases, aliases, the annual
-filtering review and retention. Keyword-only; each writes its audit event in its transaction."""
+"""Reading a log into day totals, weekly tallies and findings, from where each file was left."""
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import ipaddress
 import os
-import secrets
 import time as clock
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
 from typing import IO, Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from socialguard.accounts.models import Organisation, User
+from socialguard.accounts.models import User
 from socialguard.audit.services import audit_record
-from socialguard.core.errors import ApplicationError, ErrorCode
+from socialguard.core.errors import ApplicationError
 from socialguard.monitoring import findings as finding_writer
 from socialguard.monitoring.ingest import formats
 from socialguard.monitoring.ingest.pipeline import Pipeline, Results
 from socialguard.monitoring.ingest.reader import LogFile
 from socialguard.monitoring.models import (
-    AddressLease,
-    FilteringReview,
     IngestRun,
     LogFormat,
     LogSource,
-    MonitoringSettings,
     SourceFile,
     TrafficSummary,
-    UserAlias,
 )
-from socialguard.monitoring.setup import ip_to_int, setup_for
-
-DEFAULT_SOURCE_NAME = "Default web proxy"
-CSV_REQUIRED = ("time",)
-LeaseRow = tuple[int, int, str, str, datetime, datetime, int | None, str]
-
-
-def settings_for(*, organisation: Organisation) -> MonitoringSettings:
-    found, _ = MonitoringSettings.objects.get_or_create(organisation=organisation)
-    return found
-
-
-@transaction.atomic
-def source_default(*, organisation: Organisation) -> LogSource:
-    """The organisation's default source, created on first use (Squid, by user name)."""
-    found = LogSource.objects.filter(organisation=organisation, is_default=True).first()
-    if found is not None:
-        return found
-    try:
-        with transaction.atomic():
-            source = LogSource.objects.create(
-                organisation=organisation, name=DEFAULT_SOURCE_NAME, is_default=True
-            )
-    except IntegrityError:  # created meanwhile by another run
-        return LogSource.objects.get(organisation=organisation, is_default=True)
-    audit_record(
-        actor=None,
-        action="monitoring.source.create",
-        target=source,
-        clauses=("8.1",),
-        organisation_id=organisation.pk,
-        details={"name": source.name, "format": source.format, "default": True},
-    )
-    return source
+from socialguard.monitoring.services._common import (
+    CSV_REQUIRED,
+)
+from socialguard.monitoring.setup import setup_for
 
 
 def _check_csv_mapping(source: LogSource) -> None:
@@ -283,187 +241,3 @@ def _add_totals(source: LogSource, results: Results) -> None:
 
 
 # -- leases and aliases ----------------------------------------------------------------------
-
-
-def _lease_range(row: dict[str, str]) -> tuple[str, str]:
-    if row.get("network"):
-        network = ipaddress.IPv4Network(row["network"].strip(), strict=False)
-        return str(network[0]), str(network[-1])
-    if row.get("ip"):
-        ip = str(ipaddress.IPv4Address(row["ip"].strip()))
-        return ip, ip
-    first = str(ipaddress.IPv4Address(row["first_ip"].strip()))
-    last = str(ipaddress.IPv4Address(row["last_ip"].strip()))
-    return first, last
-
-
-def _aware(value: str) -> datetime:
-    parsed = parse_datetime(value.strip())
-    if parsed is None:
-        raise ValueError(value)
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
-
-
-def _lease_rows(source: LogSource, text: str) -> list[LeaseRow]:
-    reader = csv.DictReader(io.StringIO(text))
-    heads = {h.strip().lower() for h in reader.fieldnames or []}
-    if not heads & {"ip", "network", "first_ip"} or not {"starts_at", "ends_at"} <= heads:
-        raise ApplicationError(
-            "The lease file needs the columns ip (or network, or first_ip and last_ip), "
-            "starts_at and ends_at; username or email and device are optional."
-        )
-    people = User.objects.filter(organisation_id=source.organisation_id)
-    by_name = {u.username.lower(): u.pk for u in people}
-    by_email = {u.email.lower(): u.pk for u in people if u.email}
-    rows, bad = [], []
-    for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-        try:
-            first, last = _lease_range(row)
-            starts, ends = _aware(row["starts_at"]), _aware(row["ends_at"])
-            if ends <= starts or ip_to_int(last) < ip_to_int(first):
-                raise ValueError("order")
-        except (ValueError, KeyError):
-            bad.append(number)
-            continue
-        name = row.get("username", "").lower()
-        user_id = by_name.get(name) if name else by_email.get(row.get("email", "").lower())
-        rows.append(
-            (
-                ip_to_int(first),
-                ip_to_int(last),
-                first,
-                last,
-                starts,
-                ends,
-                user_id,
-                row.get("device", "")[:120],
-            )
-        )
-    if bad:
-        shown = ", ".join(str(n) for n in bad[:5])
-        raise ApplicationError(
-            f"{len(bad)} rows of the lease file could not be read (rows {shown}): each needs an "
-            "IPv4 address or range and a start before its end. Nothing was imported."
-        )
-    return rows
-
-
-@transaction.atomic
-def lease_import(*, source: LogSource, file: IO[bytes] | IO[str], by: User | None) -> int:
-    """Import a DHCP lease export (CSV): which device and person held which address when."""
-    data = file.read()
-    text = data.decode("utf-8-sig", "replace") if isinstance(data, bytes) else data
-    rows = _lease_rows(source, text)
-    AddressLease.objects.bulk_create(
-        AddressLease(
-            source=source,
-            first_ip_int=a,
-            last_ip_int=b,
-            first_ip=first,
-            last_ip=last,
-            starts_at=starts,
-            ends_at=ends,
-            user_id=user_id,
-            device=device,
-        )
-        for a, b, first, last, starts, ends, user_id, device in rows
-    )
-    audit_record(
-        actor=by,
-        action="monitoring.lease.import",
-        target=source,
-        clauses=("8.1",),
-        organisation_id=source.organisation_id,
-        details={"rows": len(rows), "with_person": sum(1 for r in rows if r[6])},
-    )
-    return len(rows)
-
-
-@transaction.atomic
-def alias_set(*, source: LogSource, proxy_name: str, user: User, by: User | None) -> UserAlias:
-    name = proxy_name.strip().lower()
-    if not name or len(name) > 200:
-        raise ApplicationError("Give the user name as the proxy writes it (up to 200 letters).")
-    if user.organisation_id != source.organisation_id:
-        raise ApplicationError("That person is not in this organisation.", code=ErrorCode.INVALID)
-    alias, _ = UserAlias.objects.update_or_create(
-        source=source, proxy_name=name, defaults={"user": user}
-    )
-    audit_record(
-        actor=by,
-        action="monitoring.alias.set",
-        target=alias,
-        clauses=("8.1",),
-        organisation_id=source.organisation_id,
-        details={"proxy_name": name, "user": user.pk},
-    )
-    return alias
-
-
-# -- the annual review and retention ---------------------------------------------------------
-
-
-@transaction.atomic
-def filtering_review_record(
-    *,
-    organisation: Organisation,
-    by: User,
-    reviewed_on: date,
-    notes: str,
-    next_due: date | None = None,
-) -> FilteringReview:
-    """The DfE filtering and monitoring standards: a review at least every year."""
-    notes = notes.strip()
-    if not notes:
-        raise ApplicationError("Say what the review looked at and what it decided.")
-    if reviewed_on > timezone.localdate():
-        raise ApplicationError("A review cannot be recorded for a day still to come.")
-    if next_due is not None:
-        due = next_due
-    else:
-        try:
-            due = reviewed_on.replace(year=reviewed_on.year + 1)
-        except ValueError:  # 29 February
-            due = reviewed_on + timedelta(days=365)
-    if due <= reviewed_on:
-        raise ApplicationError("The next review must fall after this one.")
-    review = FilteringReview.objects.create(
-        organisation=organisation,
-        reviewed_on=reviewed_on,
-        reviewed_by=by,
-        notes=notes,
-        next_due=due,
-    )
-    audit_record(
-        actor=by,
-        action="monitoring.review.record",
-        target=review,
-        clauses=("8.1",),
-        organisation_id=organisation.pk,
-        details={"reviewed_on": str(reviewed_on), "next_due": str(due)},
-    )
-    return review
-
-
-def fingerprint(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def new_reference_code() -> str:
-    """A finding's reference, MF-XXXX-XXXX (the caller checks it is not taken)."""
-    code = secrets.token_hex(4).upper()
-    return f"MF-{code[:4]}-{code[4:]}"
-
-
-from socialguard.monitoring.retention import monitoring_purge  # noqa: E402  (one name for callers)
-
-__all__ = [
-    "alias_set",
-    "filtering_review_record",
-    "ingest_file",
-    "lease_import",
-    "monitoring_purge",
-    "settings_for",
-    "source_default",
-]
