@@ -155,7 +155,16 @@ def media_enquiry_respond(
     enquiry.responded_by, enquiry.responded_at = speaker, when
     enquiry.recorded_by, enquiry.closed_at = by, now
     enquiry.status = MediaEnquiry.Status.RESPONDED
-    enquiry.save()
+    enquiry.save(
+        update_fields=[
+            "response",
+            "responded_by",
+            "responded_at",
+            "recorded_by",
+            "closed_at",
+            "status",
+        ]
+    )
     audit_record(
         actor=by,
         action="cases.media.respond",

@@ -178,7 +178,15 @@ def case_appeal_decide(
     appeal.decision = decision
     appeal.varied_outcome = varied_outcome if decision == CaseAppeal.Decision.VARIED else ""
     appeal.decision_reason = _required(reason, "Give the reasons for the decision.")
-    appeal.save()
+    appeal.save(
+        update_fields=[
+            "decided_by",
+            "decided_at",
+            "decision",
+            "varied_outcome",
+            "decision_reason",
+        ]
+    )
     case.stage, case.closed_at = Stage.CLOSED, appeal.decided_at
     case.save(update_fields=["stage", "closed_at"])
     label = CaseAppeal.Decision(decision).label

@@ -206,7 +206,20 @@ def _finish(
     run.status = IngestRun.Status.DONE
     run.finished_at = timezone.now()
     run.seconds = clock.perf_counter() - started
-    run.save()
+    run.save(
+        update_fields=[
+            "lines_read",
+            "lines_bad",
+            "bad_line_numbers",
+            "lines_skipped",
+            "findings_made",
+            "unattributed",
+            "notes",
+            "status",
+            "finished_at",
+            "seconds",
+        ]
+    )
     audit_record(
         actor=by,
         action="monitoring.ingest.done",

@@ -117,7 +117,19 @@ def policy_version_publish(
     draft.next_review_on = next_review_on
     draft.status, draft.is_current = PolicyVersion.Status.PUBLISHED, True
     draft.published_at, draft.published_by = now, by
-    draft.save()
+    draft.save(
+        update_fields=[
+            "version",
+            "approved_on",
+            "approved_by",
+            "next_review_on",
+            "status",
+            "is_current",
+            "published_at",
+            "published_by",
+            "updated_at",
+        ]
+    )
     _ask_staff_to_acknowledge(version=draft, previous=previous)
     audit_record(
         actor=by,
