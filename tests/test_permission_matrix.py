@@ -42,5 +42,5 @@ def test_audit_trail_shows_only_own_organisation(cast, policy_version) -> None: 
         audit_record(actor=cast.outsider, action="secret.thing.done", target=cast.outsider)
     page = _client_for(cast, "head").get("/audit/").content.decode()
     # The trail shows events by their labels; the other organisation's event is not there at all.
-    assert "Policy version imported" in page
+    assert "Policy document imported" in page
     assert "thing done" not in page and "secret.thing" not in page  # "Secret: thing done"
