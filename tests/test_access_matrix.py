@@ -198,7 +198,7 @@ def _extras(organisation: Any, people: dict[str, Any]) -> None:
     )
     from socialguard.policy.services import policy_draft_create, policy_file_parse
 
-    parsed, sha = policy_file_parse(path=settings.DEFAULT_POLICY_FILE)
+    parsed, _sha = policy_file_parse(path=settings.DEFAULT_POLICY_FILE)
     policy_draft_create(
         organisation=organisation, parsed=parsed, source_name="draft.txt", by=people["head"]
     )
