@@ -108,6 +108,21 @@ def _locked_report(report: BreachReport, by: User, action: str) -> BreachReport:
     return locked
 
 
+def _tell_reporter(report: BreachReport, *, outcome: str) -> None:
+    """9.4: a reporter who left an address hears that their report was considered (``closed``:
+    not a breach; ``considered``: a case was opened), by reference only."""
+    if not report.reporter_email:
+        return
+    email_after_commit(
+        recipients=[report.reporter_email],
+        subject=f"Your report {report.reference} has been considered",
+        template=f"cases/email/report_{outcome}.txt",
+        context={"report": report},
+        organisation_id=report.organisation_id,
+        category=f"cases.report.{outcome}",
+    )
+
+
 @transaction.atomic
 def breach_report_close(*, report: BreachReport, by: User, reason: str) -> BreachReport:
     """Not a breach: the report is closed with a reason, which the reporter is sent."""
@@ -123,15 +138,7 @@ def breach_report_close(*, report: BreachReport, by: User, reason: str) -> Breac
         clauses=["9.1"],
         details={"status": report.status},
     )
-    if report.reporter_email:
-        email_after_commit(
-            recipients=[report.reporter_email],
-            subject=f"Your report {report.reference} has been considered",
-            template="cases/email/report_closed.txt",
-            context={"report": report},
-            organisation_id=report.organisation_id,
-            category="cases.report.closed",
-        )
+    _tell_reporter(report, outcome="closed")
     return report
 
 
@@ -160,16 +167,8 @@ def breach_report_triage(
     report.triage_reason = f"Opened as case {case.reference}."
     report.triaged_by, report.triaged_at = by, timezone.now()
     report.save(update_fields=["status", "triage_reason", "triaged_by", "triaged_at"])
-    if report.reporter_email:
-        # The reporter learns that their report was considered, never whom the case is about.
-        email_after_commit(
-            recipients=[report.reporter_email],
-            subject=f"Your report {report.reference} has been considered",
-            template="cases/email/report_considered.txt",
-            context={"report": report},
-            organisation_id=report.organisation_id,
-            category="cases.report.considered",
-        )
+    # The reporter learns that their report was considered, never whom the case is about.
+    _tell_reporter(report, outcome="considered")
     return case
 
 
