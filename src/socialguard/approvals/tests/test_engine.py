@@ -496,13 +496,13 @@ def test_rejection_ends_the_request_and_also_needs_a_reason(cast) -> None:  # ty
 def test_the_request_page_links_its_steps_clauses_to_the_version_in_force_when_it_opened(
     cast, policy_version
 ) -> None:  # type: ignore[no-untyped-def]
-    from socialguard.cases.tests.test_clause_versions import _publish_second_version
+    from socialguard.policy.tests.factories import second_version_published
 
     request = _participation(cast)
     clauses = {c for step in request.steps.all() for c in step.clauses}
     assert clauses
     client = Client()
     client.force_login(cast.line_manager)  # the first step is theirs
-    _publish_second_version(cast)
+    second_version_published(cast)
     html = client.get(f"/approvals/{request.pk}/").content.decode()
     assert all(f'href="/policy/versions/{policy_version.pk}/#{c}"' in html for c in clauses)

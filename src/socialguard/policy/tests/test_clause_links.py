@@ -11,8 +11,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import timezone
 
-from socialguard.policy.parser import parse_policy_text
-from socialguard.policy.services import policy_draft_create, policy_version_publish
+from socialguard.policy.tests.factories import second_version_published
 
 pytestmark = pytest.mark.django_db
 
@@ -36,20 +35,7 @@ def test_links_follow_the_version_in_force(
     old_v = policy_version.pk
     # Before a second version, every decision is under the current one: /policy/.
     assert 'href="/policy/#2.1"' in _render(cast.head, before)[0]
-    draft = policy_draft_create(
-        organisation=cast.organisation,
-        parsed=parse_policy_text(text="P\nVersion: 2\n\n1 INTRODUCTION\n1.1 Staff must.\n"),
-        source_name="v2.txt",
-        by=cast.head,
-    )
-    policy_version_publish(
-        version=draft,
-        by=cast.head,
-        label="2",
-        approved_on=timezone.localdate(),
-        approved_by="FGB",
-        next_review_on=timezone.localdate() + timedelta(days=730),
-    )
+    second_version_published(cast, text="P\nVersion: 2\n\n1 INTRODUCTION\n1.1 Staff must.\n")
     link, links, words, plain = _render(cast.head, before)
     assert f'href="/policy/versions/{old_v}/#2.1"' in link
     assert f'href="/policy/versions/{old_v}/#A.5.6"' in links and "Rejected" in links

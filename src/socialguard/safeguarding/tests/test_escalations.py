@@ -216,7 +216,7 @@ def test_the_leads_page_links_the_findings_clauses_to_the_version_in_force_then(
     cast, policy_version, disclosure, client
 ):
     # policy_version comes first: the disclosure is made under version 1.
-    from socialguard.cases.tests.test_clause_versions import _publish_second_version
+    from socialguard.policy.tests.factories import second_version_published
 
     escalation = _escalation(disclosure)
     clauses = {c for f in escalation.findings for c in f.get("clauses", ())}
@@ -224,6 +224,6 @@ def test_the_leads_page_links_the_findings_clauses_to_the_version_in_force_then(
     page = reverse("moderation:safeguarding_item", args=[escalation.pk])
     client.force_login(cast.dsl)
     assert any(f'href="/policy/#{c}"' in client.get(page).content.decode() for c in clauses)
-    _publish_second_version(cast)
+    second_version_published(cast)
     html = client.get(page).content.decode()
     assert all(f'href="/policy/versions/{policy_version.pk}/#{c}"' in html for c in clauses)
