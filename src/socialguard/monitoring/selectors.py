@@ -13,7 +13,13 @@ from django.utils import timezone
 from socialguard.accounts.models import Organisation, Role
 from socialguard.accounts.selectors import roles_of
 from socialguard.monitoring.findings import evidence_hash
-from socialguard.monitoring.models import IngestRun, MonitoringFinding, TrafficSummary
+from socialguard.monitoring.models import (
+    Category,
+    DomainCategory,
+    IngestRun,
+    MonitoringFinding,
+    TrafficSummary,
+)
 
 STAFF_FINDINGS_ROLES = frozenset({Role.IT_LEAD, Role.HEAD_TEACHER})
 PUPIL_FINDINGS_ROLES = STAFF_FINDINGS_ROLES | {Role.DSL, Role.DEPUTY_DSL}
@@ -91,3 +97,24 @@ def open_findings_count(*, user: Any, organisation: Organisation) -> int:
         .filter(~Q(status__in=["confirmed", "false_positive"]))
         .count()
     )
+
+
+def category_groups(
+    *, organisation: Organisation
+) -> list[tuple[str, list[DomainCategory], list[DomainCategory]]]:
+    """Per category: its label, the school's own domains, and the shipped defaults the school
+    has not overridden."""
+    own = list(DomainCategory.objects.filter(organisation=organisation))
+    shipped = list(
+        DomainCategory.objects.filter(organisation__isnull=True).exclude(
+            domain__in=[r.domain for r in own]
+        )
+    )
+    return [
+        (
+            str(label),
+            [r for r in own if r.category == value],
+            [r for r in shipped if r.category == value],
+        )
+        for value, label in Category.choices
+    ]

@@ -452,19 +452,7 @@ def categories(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"{row.domain} is now {row.get_category_display()}.")
                 return redirect("monitoring:categories")
         status = 400
-    own = DomainCategory.objects.filter(organisation=organisation)
-    shipped = DomainCategory.objects.filter(organisation__isnull=True).exclude(
-        domain__in=own.values("domain")
-    )
-    groups = [
-        (
-            label,
-            [r for r in own if r.category == value],
-            [r for r in shipped if r.category == value],
-        )
-        for value, label in Category.choices
-    ]
-    context = {"form": form, "groups": groups}
+    context = {"form": form, "groups": selectors.category_groups(organisation=organisation)}
     return render(request, "monitoring/categories.html", context, status=status)
 
 
