@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Letters from other scripts that look Latin (a small, high-yield subset of Unicode's
 # confusables list: Cyrillic and Greek capitals and lower case used in evasion).
@@ -78,7 +79,10 @@ LEET = {
     "!": "i",
     "|": "l",
 }
+_LEET_TABLE = str.maketrans(LEET)
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z0-9@$][ .*_-]){2,}[a-z0-9@$](?![a-z0-9])")
+# Three of the same character in a row: the only place where folding may drop a character.
+_TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +128,16 @@ def _plain(original: str) -> View:
 
 
 def _fold(plain: View) -> View:
+    if _SPACED.search(plain.text) is None:
+        # Most messages: nothing spaced out, so leetspeak maps one character to one; unless a
+        # character then repeats three times, the plain view's offsets hold as they are.
+        translated = plain.text.translate(_LEET_TABLE)
+        if _TRIPLE.search(translated) is None:
+            return View(translated, plain.offsets)
+    return _fold_slowly(plain)
+
+
+def _fold_slowly(plain: View) -> View:
     text, offsets = plain.text, list(plain.offsets)
     # Join letters spaced out for evasion: "k i l l" / "k.i.l.l" -> "kill".
     chars: list[str] = []
@@ -151,6 +165,9 @@ def _fold(plain: View) -> View:
     return View("".join(out), tuple(out_offsets))
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> NormalisedText:
+    """Both views of ``text``; the same words arrive again (a reply quoting a post, a message
+    screened again when edited), and the result is immutable, so it is kept for a while."""
     plain = _plain(text)
     return NormalisedText(original=text, plain=plain, folded=_fold(plain))

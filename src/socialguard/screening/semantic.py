@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ import numpy as np
 from socialguard.screening.normalise import LEET
 
 MODELS = Path(__file__).resolve().parent / "models"
+CONTEXT_DIMS = 384  # all-MiniLM-L6-v2's sentence vectors
 MAX_TOKENS = 128  # a post longer than this is judged on its first 128 word pieces
 # Cosine between a message and an example sentence the DSL added, at or above which the message
 # is flagged as theirs. Measured on pairs written for the purpose (docs/screening.md): close
@@ -39,6 +41,13 @@ EXAMPLE_THRESHOLD = 0.55
 _MIXED = re.compile(r"\b(?=[a-z0-9@$]*[a-z])(?=[a-z0-9@$]*[0-9@$])[a-z0-9@$]{3,}\b")
 _SPACED = re.compile(r"(?<![a-z0-9])(?:[a-z][ .*_-]){2,}[a-z](?![a-z0-9])")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
+# Printable ASCII and ordinary line breaks: in such a text the tokenizer's whitespace is exactly
+# Python's, so word pieces never cross a space and each word can be tokenised on its own.
+_PLAIN_ASCII = re.compile(r"[ -~\t\n\r]*")
+# How many recent texts each stage remembers the result for (a few MB in all).
+RECENT_TEXTS = 4096
+# How many distinct words the fast stage keeps the word pieces of before starting afresh.
+KNOWN_WORDS = 100_000
 
 
 def semantic_text(plain: str) -> str:
@@ -48,6 +57,35 @@ def semantic_text(plain: str) -> str:
     text = _SPACED.sub(lambda m: m.group()[::2], plain)
     text = _MIXED.sub(lambda m: "".join(LEET.get(c, c) for c in m.group()), text)
     return _REPEATS.sub(r"\1\1", text)
+
+
+class Recent:
+    """The results of a pure function of a text for the last ``size`` texts it was asked about,
+    the oldest forgotten first. The same words arrive again (a post and the reply quoting it, an
+    edit, the same notice to every class), and the contextual stage costs milliseconds."""
+
+    def __init__(self, size: int = RECENT_TEXTS) -> None:
+        self.size = size
+        self._rows: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def rows(
+        self, texts: Sequence[str], compute: Callable[[list[str]], np.ndarray], width: int
+    ) -> np.ndarray:
+        """One row per text: remembered ones as they were, the rest from one ``compute`` call."""
+        with self._lock:
+            known = [self._rows.get(text) for text in texts]
+        missing = list(dict.fromkeys(t for t, row in zip(texts, known, strict=True) if row is None))
+        fresh = dict(zip(missing, compute(missing), strict=True)) if missing else {}
+        out = np.empty((len(texts), width), dtype=np.float32)
+        for index, (text, row) in enumerate(zip(texts, known, strict=True)):
+            out[index] = fresh[text] if row is None else row
+        with self._lock:
+            for text, row in fresh.items():
+                if len(self._rows) >= self.size:
+                    del self._rows[next(iter(self._rows))]
+                self._rows[text] = row.copy()
+        return out
 
 
 def _normalise_rows(vectors: np.ndarray) -> np.ndarray:
@@ -70,16 +108,50 @@ class StaticEncoder:
         self.tokenizer = Tokenizer.from_str(json.dumps(spec))
         self.unk = self.tokenizer.token_to_id("[UNK]")
         self.dims = self.vectors.shape[1]
+        self._pieces: dict[str, list[int]] = {}  # a word -> its word pieces' ids
+        self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dims), dtype=np.float32)
-        for row, encoding in enumerate(
-            self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        ):
-            ids = [i for i in encoding.ids[:512] if i != self.unk]
-            if ids:
-                out[row] = self.vectors[ids].mean(axis=0)
+        for row, ids in enumerate(self.token_ids(texts)):
+            kept = [i for i in ids[:512] if i != self.unk]
+            if kept:
+                out[row] = self.vectors[kept].mean(axis=0)
         return _normalise_rows(out)
+
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Each text's word pieces, as the tokenizer gives them for the whole text. A plain
+        ASCII text is split at whitespace and each word's pieces are looked up, tokenising only
+        words not seen before: most of a message's words have been seen before, and one call
+        into the tokenizer costs more than the rest of the fast stage."""
+        words = [t.split() if _PLAIN_ASCII.fullmatch(t) else None for t in texts]
+        with self._lock:
+            known = self._pieces
+            new = list(
+                dict.fromkeys(
+                    w for split in words if split is not None for w in split if w not in known
+                )
+            )
+        others = [t for t, split in zip(texts, words, strict=True) if split is None]
+        asked = [*new, *others]
+        encoded = (
+            [e.ids for e in self.tokenizer.encode_batch(asked, add_special_tokens=False)]
+            if asked
+            else []
+        )
+        found = dict(zip(new, encoded, strict=False))
+        whole = iter(encoded[len(new) :])
+        out = [
+            next(whole)
+            if split is None
+            else [i for w in split for i in (found[w] if w in found else known[w])]
+            for split in words
+        ]
+        with self._lock:
+            if len(self._pieces) + len(found) > KNOWN_WORDS:
+                self._pieces = {}  # start afresh; ``known`` stays whole for this call
+            self._pieces.update(found)
+        return out
 
 
 class ContextualEncoder:
@@ -110,7 +182,7 @@ class ContextualEncoder:
             pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
             parts.append(pooled.astype(np.float32))
         if not parts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, CONTEXT_DIMS), dtype=np.float32)
         return _normalise_rows(np.concatenate(parts))
 
 
@@ -125,13 +197,24 @@ class Heads:
     hidden: np.ndarray | None = None  # dims x (heads * hidden)
     hidden_b: np.ndarray | None = None  # heads * hidden
 
+    # The output layer as one (heads * hidden) x heads matrix, each head's weights in its own
+    # block of rows and zeros elsewhere: one product instead of a multiply and a sum.
+    _output: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.hidden is not None:
+            heads, hidden = self.weights.shape
+            output = np.zeros((heads * hidden, heads), dtype=np.float32)
+            for head in range(heads):
+                output[head * hidden : (head + 1) * hidden, head] = self.weights[head]
+            object.__setattr__(self, "_output", output)
+
     def scores(self, vectors: np.ndarray) -> np.ndarray:
-        if self.hidden is None or self.hidden_b is None:
+        if self.hidden is None or self.hidden_b is None or self._output is None:
             logits = vectors @ self.weights.T + self.biases
         else:
             layer = np.maximum(vectors @ self.hidden + self.hidden_b, 0.0)
-            layer = layer.reshape(len(vectors), *self.weights.shape)
-            logits = (layer * self.weights).sum(axis=2) + self.biases
+            logits = layer @ self._output + self.biases
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
 
 
@@ -172,6 +255,9 @@ class SemanticModel:
         self.contextual = ContextualEncoder(
             directory / "encoder-int8.onnx", directory / "encoder-tokenizer.json"
         )
+        # Both stages are pure functions of the words, so a text seen lately is not read again.
+        self._recent_fast = Recent()
+        self._recent_context = Recent()
 
     @classmethod
     def default(cls) -> SemanticModel:
@@ -183,10 +269,12 @@ class SemanticModel:
         return all((directory / name).exists() for name in needed)
 
     def fast_scores(self, texts: Sequence[str]) -> np.ndarray:
-        return self.fast_heads.scores(self.fast.encode(texts))
+        return self._recent_fast.rows(
+            texts, lambda fresh: self.fast_heads.scores(self.fast.encode(fresh)), len(self.names)
+        )
 
     def context_vectors(self, texts: Sequence[str]) -> np.ndarray:
-        return self.contextual.encode(texts)
+        return self._recent_context.rows(texts, self.contextual.encode, CONTEXT_DIMS)
 
     def context_scores(self, vectors: np.ndarray) -> np.ndarray:
         return self.context_heads.scores(vectors)

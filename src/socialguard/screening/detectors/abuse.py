@@ -37,21 +37,24 @@ def _is_slur(term: str) -> bool:
     return hashlib.blake2b(term.encode(), digest_size=8).hexdigest() in _slur_hashes()
 
 
+@lru_cache(maxsize=65536)
+def _is_squeezed_slur(word: str) -> bool:
+    """The word with its doubled letters made single ("faaggot", "fagot")."""
+    return _is_slur(_REPEATS.sub(r"\1", word))
+
+
 def _slurs(lowered: str) -> list[tuple[int, int]]:
+    """A word, the word and the next, or the word with doubled letters single, in that order."""
     words = list(_WORD.finditer(lowered))
     spans = []
     for index, match in enumerate(words):
-        candidates = [
-            (match.group(), match.end()),
-            (_REPEATS.sub(r"\1", match.group()), match.end()),
-        ]
-        if index + 1 < len(words):
-            nxt = words[index + 1]
-            candidates.insert(1, (f"{match.group()} {nxt.group()}", nxt.end()))
-        for term, end in candidates:
-            if _is_slur(term):
-                spans.append((match.start(), end))
-                break
+        word = match.group()
+        if _is_slur(word):
+            spans.append(match.span())
+        elif index + 1 < len(words) and _is_slur(f"{word} {words[index + 1].group()}"):
+            spans.append((match.start(), words[index + 1].end()))
+        elif _is_squeezed_slur(word):
+            spans.append(match.span())
     return spans
 
 
