@@ -67,6 +67,17 @@ def _new_references(count: int) -> list[str]:
     return sorted(references)
 
 
+def _evidence_row(finding: MonitoringFinding, line: Evidence, file_name: str) -> FindingEvidence:
+    return FindingEvidence(
+        finding_id=finding.pk,
+        line_number=line.line_number,
+        file_name=file_name,
+        at=line.at,
+        line=line.line,
+        sha256=line.sha256,
+    )
+
+
 @dataclass
 class Draft:
     key: str
@@ -101,57 +112,63 @@ class Batch:
             ):
                 existing[found.key] = found
         references = iter(_new_references(sum(1 for k in keys if k not in existing)))
-        findings, new = [], []
+        findings, new, kept = [], [], []
+        name = self.run.file_name
         for draft in self.drafts:
             finding = existing.get(draft.key)
             if finding is None:
+                # A new finding's evidence is the draft's, so its hash is known before it is
+                # written: one insert per finding, no update after.
+                lines = sorted(draft.evidence[:MAX_EVIDENCE], key=lambda e: (e.at, e.line_number))
                 finding = MonitoringFinding(
                     organisation_id=org_id,
                     source=self.source,
                     run=self.run,
                     key=draft.key,
                     reference=next(references),
+                    evidence_sha256=evidence_hash(e.sha256 for e in lines),
                     **draft.fields,
                 )
-                new.append(finding)
+                new.append((finding, lines))
             else:
                 finding.summary, finding.details = draft.fields["summary"], draft.fields["details"]
+                kept.append((finding, draft))
             findings.append(finding)
-        MonitoringFinding.objects.bulk_create(new, batch_size=500)
-        self._add_evidence(findings)
-        MonitoringFinding.objects.bulk_update(
-            findings, ["summary", "details", "evidence_sha256", "updated_at"], batch_size=500
+        MonitoringFinding.objects.bulk_create([f for f, _ in new], batch_size=500)
+        FindingEvidence.objects.bulk_create(
+            [_evidence_row(finding, e, name) for finding, lines in new for e in lines],
+            batch_size=1000,
         )
-        self._audit(by, new, [f for f in findings if f not in new])
+        if kept:
+            self._add_evidence(kept)
+            MonitoringFinding.objects.bulk_update(
+                [f for f, _ in kept],
+                ["summary", "details", "evidence_sha256", "updated_at"],
+                batch_size=500,
+            )
+        new_ids = {f.pk for f, _ in new}
+        self._audit(by, [f for f, _ in new], [f for f in findings if f.pk not in new_ids])
         for draft, finding in zip(self.drafts, findings, strict=True):
             if draft.escalate and finding.escalation_id is None:
                 _hand_to_leads(finding, draft.fields.get("subject"), by)
         return len(new)
 
-    def _add_evidence(self, findings: list[MonitoringFinding]) -> None:
-        ids = [f.pk for f in findings]
+    def _add_evidence(self, kept: list[tuple[MonitoringFinding, Draft]]) -> None:
+        """More lines for findings already made (a later part of the same week or day), up to
+        the limit, and the hash over all of each finding's lines again."""
+        ids = [f.pk for f, _ in kept]
         have: dict[int, set[tuple[int, str]]] = {pk: set() for pk in ids}
         for i in range(0, len(ids), 500):
-            for pk, number, name in FindingEvidence.objects.filter(
+            for pk, number, file_name in FindingEvidence.objects.filter(
                 finding_id__in=ids[i : i + 500]
             ).values_list("finding_id", "line_number", "file_name"):
-                have[pk].add((number, name))
+                have[pk].add((number, file_name))
         name = self.run.file_name
         rows = []
-        for draft, finding in zip(self.drafts, findings, strict=True):
+        for finding, draft in kept:
             room = MAX_EVIDENCE - len(have[finding.pk])
             fresh = [e for e in draft.evidence if (e.line_number, name) not in have[finding.pk]]
-            rows += [
-                FindingEvidence(
-                    finding_id=finding.pk,
-                    line_number=e.line_number,
-                    file_name=name,
-                    at=e.at,
-                    line=e.line,
-                    sha256=e.sha256,
-                )
-                for e in fresh[: max(room, 0)]
-            ]
+            rows += [_evidence_row(finding, e, name) for e in fresh[: max(room, 0)]]
         FindingEvidence.objects.bulk_create(rows, batch_size=1000)
         hashes: dict[int, list[str]] = {pk: [] for pk in ids}
         for i in range(0, len(ids), 500):
@@ -162,7 +179,7 @@ class Batch:
             ):
                 hashes[pk].append(sha)
         now = timezone.now()
-        for finding in findings:
+        for finding, _ in kept:
             finding.evidence_sha256 = evidence_hash(hashes[finding.pk])
             finding.updated_at = now
 
@@ -253,11 +270,8 @@ def _tallies(
             tally, entry["days"], entry["first"], entry["last"], results.social_hits.get(key, {})
         )
     WeeklyTally.objects.bulk_create(new, batch_size=500)
-    changed = [
-        t
-        for t in tallies.values()
-        if t.pk and t not in new and (t.user_id, t.week_starts) in grouped
-    ]
+    fresh = {(t.user_id, t.week_starts) for t in new}
+    changed = [t for key, t in tallies.items() if key in grouped and key not in fresh]
     WeeklyTally.objects.bulk_update(
         changed, ["minutes", "hits", "days", "domains", "last_minute"], batch_size=500
     )

@@ -121,10 +121,13 @@ def _leases(source: LogSource) -> pl.DataFrame | None:
         frame.with_columns(ip_int=pl.int_ranges("first", pl.col("last") + 1))
         .explode("ip_int")
         .select(
-            pl.col("ip_int").cast(pl.Int64),
-            pl.col("starts_at").cast(pl.Datetime("ms", "UTC")),
-            pl.col("ends_at").cast(pl.Datetime("ms", "UTC")),
-            pl.col("lease_user_id").cast(pl.Int64),
+            ip=pl.concat_str(
+                [(pl.col("ip_int") // 256**k % 256).cast(pl.String) for k in (3, 2, 1, 0)],
+                separator=".",
+            ),
+            starts_at=pl.col("starts_at").cast(pl.Datetime("ms", "UTC")),
+            ends_at=pl.col("ends_at").cast(pl.Datetime("ms", "UTC")),
+            lease_user_id=pl.col("lease_user_id").cast(pl.Int64),
         )
         .sort("starts_at")
     )

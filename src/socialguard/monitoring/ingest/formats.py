@@ -2,7 +2,8 @@
 
 The frame every parser returns has one row per line of the chunk, in order:
 ``idx`` (0-based line in the chunk), ``ts`` (UTC), ``ip``, ``user`` (null when the log has none),
-``method`` (upper case), ``url``, ``host`` (lower case, no port), ``status``, ``bytes`` and
+``method`` (upper case), ``url``, ``host`` (as written: ``[user@]host[:port]``; the pipeline
+reads the host out of each distinct one), ``status``, ``bytes`` and
 ``bad`` (the line could not be read: it is counted and never used)."""
 
 from __future__ import annotations
@@ -10,11 +11,15 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 
+import numpy as np
 import polars as pl
 
 CSV_FIELDS = ("time", "ip", "user", "method", "url", "host", "status", "bytes")
 SQUID_COLUMNS = ["ts", "elapsed", "ip", "code", "bytes", "method", "url", "user", "hier", "type"]
 SQUID_PAD = 5  # %6tr: the elapsed time is right-aligned in six characters
+# Squid's native line starts with fixed widths: ``%ts.%03tu`` (10 + 1 + 3 characters), a space,
+# then ``%6tr``, the elapsed time right-aligned in six characters (wider only past 999,999 ms).
+SQUID_DOT, SQUID_SPACE, SQUID_ELAPSED = 10, 14, range(15, 20)
 # NCSA common / combined: host ident user [time] "request" status bytes ["referer" "agent"]
 COMBINED = r'^(\S+) \S+ (\S+) \[([^\]]+)\] "([A-Za-z]+) (\S+)(?: [^"]*)?" (\d{3}) (\d+|-)'
 
@@ -33,24 +38,12 @@ def raw_lines(data: bytes) -> pl.DataFrame:
     ).with_row_index("idx")
 
 
-def _host(url: pl.Expr, method: pl.Expr) -> pl.Expr:
-    """``host:443`` for CONNECT, else the host of ``scheme://[user@]host[:port]/...``; string
-    operations, not a regular expression, as this runs on every line."""
-    after_scheme = url.str.split_exact("://", 1).struct.field("field_1")
-    authority = after_scheme.str.split_exact("/", 1).struct.field("field_0")
-    authority = authority.str.split_exact("?", 1).struct.field("field_0")
-    authority = (
-        pl.when(authority.str.contains("@", literal=True))
-        .then(authority.str.split_exact("@", 1).struct.field("field_1"))
-        .otherwise(authority)
-    )
-    hostport = pl.when(method == "CONNECT").then(url).otherwise(authority)
-    return (
-        hostport.str.split_exact(":", 1)
-        .struct.field("field_0")
-        .str.to_lowercase()
-        .str.strip_chars_end(".")
-    )
+def _authority(url: pl.Expr) -> pl.Expr:
+    """``host:443`` for CONNECT, else the ``[user@]host[:port]`` of ``scheme://...``: plain
+    string searches, as this runs on every line; the pipeline reads the host out of each
+    distinct authority (``pipeline.host_of``), which costs nothing per line."""
+    after_scheme = url.str.slice(url.str.find("://", literal=True).fill_null(-3) + 3)
+    return after_scheme.str.head(after_scheme.str.find(r"[/?#]").fill_null(1 << 30))
 
 
 def _user(col: pl.Expr) -> pl.Expr:
@@ -79,7 +72,59 @@ def _squid_field(j: int) -> pl.Expr:
     return field
 
 
-def parse_squid(data: bytes, expected_lines: int) -> pl.DataFrame:
+def line_starts(ends: np.ndarray) -> np.ndarray:
+    """Where each line starts, from where each ends (the offsets of its line feeds)."""
+    starts = np.empty_like(ends)
+    if ends.size:
+        starts[0] = 0
+        starts[1:] = ends[:-1] + 1
+    return starts
+
+
+def _squid_zero_padded(data: bytes, ends: np.ndarray) -> bytes | None:
+    """The chunk with the elapsed time's padding written as zeros (``   120`` becomes
+    ``000120``), so that every line has the same fields; None when a line does not start in
+    the native fixed widths (a garbled line, another time format), and the general reader,
+    which shifts columns instead, reads the chunk. Offsets and line lengths do not change."""
+    starts = line_starts(ends)
+    if not starts.size or int((ends - starts).min()) <= SQUID_ELAPSED.stop + 1:
+        return None
+    text = np.frombuffer(data, dtype=np.uint8)
+    if not (
+        (text[starts + SQUID_DOT] == ord(".")).all()
+        and (text[starts + SQUID_SPACE] == ord(" ")).all()
+    ):
+        return None
+    padded = text.copy()
+    for column in SQUID_ELAPSED:
+        at = starts + column
+        padded[at] = np.where(padded[at] == ord(" "), ord("0"), padded[at])
+    return padded.tobytes()
+
+
+def parse_squid(data: bytes, ends: np.ndarray) -> pl.DataFrame:
+    """``ends``: the offset of each line's line feed in ``data`` (one per line)."""
+    padded = _squid_zero_padded(data, ends)
+    if padded is None:
+        return _parse_squid_shifted(data, len(ends))
+    frame = pl.read_csv(
+        io.BytesIO(padded),
+        has_header=False,
+        separator=" ",
+        quote_char=None,
+        new_columns=SQUID_COLUMNS,
+        schema=dict.fromkeys(SQUID_COLUMNS, pl.String),
+        columns=list(range(8)),
+        encoding="utf8-lossy",
+        truncate_ragged_lines=True,
+        missing_columns="insert",
+    )
+    if frame.height != len(ends):  # cannot happen without quoting; never misnumber lines
+        raise ValueError("the log's lines could not be counted")
+    return _squid_frame(frame)
+
+
+def _parse_squid_shifted(data: bytes, expected_lines: int) -> pl.DataFrame:
     columns = [f"c{i}" for i in range(10 + SQUID_PAD + 1)]
     frame = pl.read_csv(
         io.BytesIO(data),
@@ -100,6 +145,10 @@ def parse_squid(data: bytes, expected_lines: int) -> pl.DataFrame:
     frame = frame.with_columns(pad=pad).select(
         pl.col("c0").alias("ts"), *[_squid_field(j).alias(SQUID_COLUMNS[j]) for j in range(1, 8)]
     )
+    return _squid_frame(frame)
+
+
+def _squid_frame(frame: pl.DataFrame) -> pl.DataFrame:
     url, method = pl.col("url"), pl.col("method").str.to_uppercase()
     seconds = pl.col("ts").cast(pl.Float64, strict=False)
     status = pl.col("code").str.slice(-3).cast(pl.Int32, strict=False)
@@ -112,7 +161,7 @@ def parse_squid(data: bytes, expected_lines: int) -> pl.DataFrame:
         user=_user(pl.col("user")),
         method=pl.when(method.str.contains(r"^[A-Z_]+$")).then(method),
         url=url,
-        host=_host(url, method),
+        host=_authority(url),
         status=status,
         bytes=pl.col("bytes").cast(pl.Int64, strict=False).fill_null(0),
     )
@@ -136,7 +185,7 @@ def parse_combined(data: bytes, expected_lines: int) -> pl.DataFrame:
         user=_user(pl.col("2")),
         method=method,
         url=url,
-        host=_host(url, method),
+        host=_authority(url),
         status=pl.col("6").cast(pl.Int32, strict=False),
         bytes=pl.col("7").cast(pl.Int64, strict=False).fill_null(0),
     )
@@ -197,7 +246,7 @@ def parse_csv(
 
     method = field("method").str.to_uppercase().fill_null("GET")
     url = pl.coalesce(field("url"), pl.concat_str(pl.lit("http://"), field("host")))
-    host = pl.coalesce(field("host").str.to_lowercase(), _host(url, method))
+    host = pl.coalesce(field("host"), _authority(url))
     frame = frame.select(
         "idx",
         ts=_csv_time(field("time"), time_format, zone),

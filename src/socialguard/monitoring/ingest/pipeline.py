@@ -9,14 +9,19 @@ with lines."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote_plus
+from zoneinfo import ZoneInfo
 
-import numpy as np
 import polars as pl
+
+from socialguard.monitoring.ingest.reader import Chunk
 
 EVIDENCE_PER_FINDING = 20
 EDIT_EVIDENCE = 50
@@ -24,6 +29,13 @@ BAD_LINE_NUMBERS = 10
 SEARCH_ENGINES = r"(^|\.)(google\.[a-z.]+|bing\.com|duckduckgo\.com|youtube\.com)$"
 SEARCH_QUERY = r"[?&](?:q|search_query)=([^&#]*)"
 EDIT_MARKERS = r"[?&]action=(?:edit|submit)(?:&|$)"
+# Who made a request, as a small code per line (the day totals name them): nobody identified, a
+# pupil, or a member of staff (anyone identified who is not a pupil).
+UNATTRIBUTED, PUPIL, STAFF = 0, 1, 2
+AUDIENCES = {UNATTRIBUTED: "unattributed", PUPIL: "pupil", STAFF: "staff"}
+AUTHORITY_SCHEMA = pl.Schema(
+    {"host": pl.String(), "bare_host": pl.String(), "category": pl.String()}
+)
 HIT_SCHEMA = pl.Schema({"user_id": pl.Int64(), "minute": pl.Datetime("ms", "UTC")})
 
 
@@ -45,8 +57,16 @@ class Setup:
     # contracted hours per staff member: user id -> [(weekday, start minute, end minute)]
     hours: Mapping[int, list[tuple[int, int, int]]]
     term_days: list[date] | None  # None: no term dates set, every day is a term day
-    leases: pl.DataFrame | None = None  # ip_int, starts_at, ends_at, user_id (sorted by starts)
+    leases: pl.DataFrame | None = None  # ip (dotted), starts_at, ends_at, lease_user_id
     screen: Callable[[list[str]], list[dict[str, Any]]] | None = None  # searches -> verdicts
+
+
+@dataclass
+class Prepared:
+    chunk: Chunk
+    lines: int
+    bad: pl.Series  # 0-based indices of the lines that could not be read
+    good: pl.DataFrame  # the other lines, attributed, with host, category and day
 
 
 @dataclass
@@ -103,36 +123,31 @@ def category_of(host: str, categories: Mapping[str, str]) -> str:
     return "other"
 
 
-def line_texts(data: bytes, indices: list[int]) -> dict[int, str]:
-    """The raw text of a few lines of a chunk, by their 0-based index."""
-    if not indices:
-        return {}
-    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-    texts = {}
-    for i in indices:
-        start = int(ends[i - 1]) + 1 if i else 0
-        texts[i] = data[start : int(ends[i])].decode("utf-8", "replace").rstrip("\r")
-    return texts
+def host_of(authority: str) -> str:
+    """The host of ``[user@]host[:port]``, lower case, without a final dot; an IPv6 literal
+    keeps its brackets."""
+    host = authority.rpartition("@")[2]
+    if host.startswith("["):
+        host = host[: host.find("]") + 1] if "]" in host else host
+    else:
+        host = host.partition(":")[0]
+    return host.lower().rstrip(".")
 
 
 class Pipeline:
     def __init__(self, setup: Setup) -> None:
         self.setup = setup
         self.results = Results()
-        self._host_category: dict[str, str] = {}
         self._verdicts: dict[str, dict[str, Any]] = {}
         self._names = pl.DataFrame(
             {"user": list(setup.names), "name_user_id": list(setup.names.values())},
             schema={"user": pl.String, "name_user_id": pl.Int64},
         )
-        people = list(setup.people.values())
-        self._people = pl.DataFrame(
-            {
-                "user_id": [p.user_id for p in people],
-                "is_pupil": [p.is_pupil for p in people],
-            },
-            schema={"user_id": pl.Int64, "is_pupil": pl.Boolean},
+        self._pupils = pl.Series(
+            "user_id", [p.user_id for p in setup.people.values() if p.is_pupil], dtype=pl.Int64
         )
+        self._authorities = pl.DataFrame(schema=AUTHORITY_SCHEMA)
+        self._lock = threading.Lock()
         rows = [(u, d, s, e) for u, spans in setup.hours.items() for d, s, e in spans]
         self._hours = pl.DataFrame(
             rows, schema=["user_id", "weekday", "start", "end"], orient="row"
@@ -143,32 +158,40 @@ class Pipeline:
 
     # -- one chunk --------------------------------------------------------------------------
 
-    def feed(self, frame: pl.DataFrame, data: bytes, first_line: int) -> None:
-        results = self.results
-        results.lines += frame.height
-        bad = frame.filter(pl.col("bad"))
-        if bad.height:
-            results.bad += bad.height
+    def prepare(self, frame: pl.DataFrame, chunk: Chunk) -> Prepared:
+        """The part of a chunk's work that depends on nothing read before it (attribution,
+        host and category, the day): safe to run for two chunks at once, in any order."""
+        bad = frame.filter(pl.col("bad"))["idx"]
+        good = frame.filter(~pl.col("bad")).drop("bad") if len(bad) else frame.drop("bad")
+        if good.height:
+            good = self._categorise(self._attribute(good))
+            good = good.with_columns(day=self._local_day(good["ts"]))
+        return Prepared(chunk=chunk, lines=frame.height, bad=bad, good=good)
+
+    def feed(self, prepared: Prepared) -> None:
+        """Adds a prepared chunk to what the run has gathered; chunks must come in file order
+        (evidence is the first lines of each finding)."""
+        results, good, chunk = self.results, prepared.good, prepared.chunk
+        first_line = chunk.first_line
+        results.lines += prepared.lines
+        if len(prepared.bad):
+            results.bad += len(prepared.bad)
             room = BAD_LINE_NUMBERS - len(results.bad_line_numbers)
             if room > 0:
-                numbers = (bad["idx"].head(room) + first_line).to_list()
+                numbers = (prepared.bad.head(room) + first_line).to_list()
                 results.bad_line_numbers.extend(int(n) for n in numbers)
-        good = frame.filter(~pl.col("bad")).drop("bad")
         if good.height == 0:
             return
-        good = self._categorise(self._attribute(good))
-        local = pl.col("ts").dt.convert_time_zone(self.setup.zone)
-        good = good.with_columns(local=local).with_columns(day=pl.col("local").dt.date())
         results.unattributed += int(good["user_id"].null_count())
         self._totals(good)
-        texts_wanted: list[int] = []
         social = self._social(good)
         edits = self._edits(good)
         searches = self._searches(good)
+        wanted: set[int] = set()
         for part in (social, edits, searches):
             if part is not None:
-                texts_wanted.extend(part["idx"].to_list())
-        texts = line_texts(data, sorted(set(texts_wanted)))
+                wanted.update(part["idx"].to_list())
+        texts = {i: chunk.line(i) for i in wanted}
         if social is not None:
             self._keep_social(social, texts, first_line)
         if edits is not None:
@@ -176,62 +199,106 @@ class Pipeline:
         if searches is not None:
             self._keep_searches(searches, texts, first_line)
 
+    def _local_day(self, ts: pl.Series) -> pl.Series:
+        """The school's calendar day of each time: one offset for the whole chunk when the
+        clocks do not change within it (nearly always), else a time-zone conversion per line."""
+        first, last = ts.min(), ts.max()
+        zone = ZoneInfo(self.setup.zone)
+        if (
+            isinstance(first, datetime)
+            and isinstance(last, datetime)
+            and last - first <= timedelta(days=1)  # clocks never change twice in a day
+        ):
+            offset = first.astimezone(zone).utcoffset()
+            if offset is not None and offset == last.astimezone(zone).utcoffset():
+                return (ts.dt.replace_time_zone(None) + offset).dt.date().alias("day")
+        return ts.dt.convert_time_zone(self.setup.zone).dt.date().alias("day")
+
     def _attribute(self, good: pl.DataFrame) -> pl.DataFrame:
+        """Proxy user names first; then, for lines without one, the lease covering the line's
+        address at its time. Where an address has one lease over the whole chunk (nearly
+        always), that is a plain join on the address; only the other lines are matched in
+        time (an as-of join)."""
         frame = good.join(self._names, on="user", how="left").rename({"name_user_id": "user_id"})
         leases = self.setup.leases
         if leases is not None and leases.height and frame["user_id"].null_count():
-            octets = pl.col("ip").str.split_exact(".", 3)
-            ip_int = (
-                octets.struct.field("field_0").cast(pl.Int64, strict=False) * 16777216
-                + octets.struct.field("field_1").cast(pl.Int64, strict=False) * 65536
-                + octets.struct.field("field_2").cast(pl.Int64, strict=False) * 256
-                + octets.struct.field("field_3").cast(pl.Int64, strict=False)
-            )
-            frame = (
-                frame.with_columns(ip_int=ip_int)
+            frame = self._by_lease(frame, leases)
+        audience = (
+            pl.when(pl.col("user_id").is_null())
+            .then(UNATTRIBUTED)
+            .when(pl.col("user_id").is_in(self._pupils.implode()))
+            .then(PUPIL)
+            .otherwise(STAFF)
+        )
+        return frame.with_columns(audience=audience.cast(pl.Int8))
+
+    def _by_lease(self, frame: pl.DataFrame, leases: pl.DataFrame) -> pl.DataFrame:
+        first, last = frame["ts"].min(), frame["ts"].max()
+        current = leases.filter((pl.col("starts_at") <= last) & (pl.col("ends_at") > first))
+        if current.height == 0:
+            return frame
+        per_address = current.group_by("ip").agg(
+            leases=pl.len(),
+            starts_at=pl.col("starts_at").min(),
+            ends_at=pl.col("ends_at").max(),
+            lease_user_id=pl.col("lease_user_id").first(),
+        )
+        whole = (
+            (pl.col("leases") == 1) & (pl.col("starts_at") <= first) & (pl.col("ends_at") > last)
+        )
+        simple = per_address.filter(whole).select("ip", "lease_user_id")
+        frame = frame.join(simple, on="ip", how="left").with_columns(
+            user_id=pl.coalesce("user_id", "lease_user_id")
+        )
+        timed = current.join(per_address.filter(~whole).select("ip"), on="ip", how="semi")
+        unmatched = frame.filter(
+            pl.col("user_id").is_null() & pl.col("ip").is_in(timed["ip"].unique().implode())
+        )
+        if unmatched.height:
+            matched = (
+                unmatched.select("idx", "ip", "ts")
                 .sort("ts")
                 .join_asof(
-                    leases,
+                    timed.sort("starts_at").rename({"lease_user_id": "timed_user_id"}),
                     left_on="ts",
                     right_on="starts_at",
-                    by_left="ip_int",
-                    by_right="ip_int",
+                    by="ip",
                     strategy="backward",
                     check_sortedness=False,
                 )
-                .with_columns(
-                    user_id=pl.coalesce(
-                        "user_id",
-                        pl.when(pl.col("ts") < pl.col("ends_at")).then(pl.col("lease_user_id")),
-                    )
-                )
-                .drop("ip_int", "starts_at", "ends_at", "lease_user_id")
-                .sort("idx")
+                .filter(pl.col("ts") < pl.col("ends_at"))
+                .select("idx", "timed_user_id")
             )
-        frame = frame.join(self._people, on="user_id", how="left")
-        audience = (
-            pl.when(pl.col("user_id").is_null())
-            .then(pl.lit("unattributed"))
-            .when(pl.col("is_pupil"))
-            .then(pl.lit("pupil"))
-            .otherwise(pl.lit("staff"))
-        )
-        return frame.with_columns(audience=audience)
-
-    def _category_of(self, host: str) -> str:
-        found = self._host_category.get(host)
-        if found is None:
-            found = self._host_category[host] = category_of(host, self.setup.categories)
-        return found
+            frame = (
+                frame.join(matched, on="idx", how="left")
+                .with_columns(user_id=pl.coalesce("user_id", "timed_user_id"))
+                .drop("timed_user_id")
+            )
+        return frame.drop("lease_user_id")
 
     def _categorise(self, frame: pl.DataFrame) -> pl.DataFrame:
-        hosts = frame["host"].drop_nulls().unique().to_list()
-        table = pl.DataFrame(
-            {"host": hosts, "category": [self._category_of(h) for h in hosts]},
-            schema={"host": pl.String, "category": pl.String},
+        """Each line's host and category, worked out once per distinct ``[user@]host[:port]``
+        of the whole run (the table grows with the sites seen, not with lines)."""
+        new = (
+            frame.select(pl.col("host").drop_nulls().unique())
+            .join(self._authorities, on="host", how="anti")["host"]
+            .to_list()
         )
-        return frame.join(table, on="host", how="left").with_columns(
-            pl.col("category").fill_null("other")
+        if new:
+            hosts = [host_of(a) for a in new]
+            categories = [category_of(h, self.setup.categories) for h in hosts]
+            found = pl.DataFrame(
+                {"host": new, "bare_host": hosts, "category": categories}, schema=AUTHORITY_SCHEMA
+            )
+            with self._lock:  # two chunks may be prepared at once
+                known = self._authorities
+                fresh = found.join(known, on="host", how="anti")
+                self._authorities = pl.concat([known, fresh]).rechunk()
+        return (
+            frame.join(self._authorities, on="host", how="left")
+            .drop("host")
+            .rename({"bare_host": "host"})
+            .with_columns(pl.col("category").fill_null("other"))
         )
 
     def _totals(self, good: pl.DataFrame) -> None:
@@ -239,18 +306,20 @@ class Pipeline:
             hits=pl.len(), bytes=pl.col("bytes").sum()
         )
         for day, category, audience, hits, size in grouped.iter_rows():
-            entry = self.results.totals.setdefault((day, category, audience), [0, 0])
+            key = (day, category, AUDIENCES[audience])
+            entry = self.results.totals.setdefault(key, [0, 0])
             entry[0] += int(hits)
             entry[1] += int(size or 0)
 
     # -- 6.13 -------------------------------------------------------------------------------
 
     def _social(self, good: pl.DataFrame) -> pl.DataFrame | None:
-        rows = good.filter((pl.col("category") == "social_media") & (pl.col("audience") == "staff"))
+        rows = good.filter((pl.col("category") == "social_media") & (pl.col("audience") == STAFF))
         if rows.height == 0 or self._hours.height == 0:
             return None
         if self._terms is not None:
             rows = rows.filter(pl.col("day").is_in(self._terms.implode()))
+        rows = rows.with_columns(local=pl.col("ts").dt.convert_time_zone(self.setup.zone))
         rows = rows.with_columns(
             weekday=(pl.col("local").dt.weekday() - 1).cast(pl.Int8),
             minute_of_day=(pl.col("local").dt.hour().cast(pl.Int32) * 60)
@@ -283,9 +352,7 @@ class Pipeline:
     # -- 6.11 -------------------------------------------------------------------------------
 
     def _edits(self, good: pl.DataFrame) -> pl.DataFrame | None:
-        rows = good.filter(
-            (pl.col("category") == "encyclopaedia") & (pl.col("audience") != "pupil")
-        )
+        rows = good.filter((pl.col("category") == "encyclopaedia") & (pl.col("audience") != PUPIL))
         if rows.height == 0:
             return None
         connect = pl.col("method") == "CONNECT"
@@ -312,7 +379,7 @@ class Pipeline:
 
     def _searches(self, good: pl.DataFrame) -> pl.DataFrame | None:
         rows = good.filter(
-            (pl.col("audience") == "pupil") & pl.col("host").str.contains(SEARCH_ENGINES)
+            (pl.col("audience") == PUPIL) & pl.col("host").str.contains(SEARCH_ENGINES)
         )
         if rows.height == 0 or self.setup.screen is None:
             return None
@@ -346,6 +413,31 @@ class Pipeline:
             )
             if len(entry["evidence"]) < EVIDENCE_PER_FINDING:
                 entry["evidence"].append(Evidence(first_line + idx, ts, texts[idx]))
+
+
+def prepared_in_order(
+    chunks: Iterable[Chunk],
+    work: Callable[[Chunk], Prepared],
+    *,
+    workers: int = 2,
+    ahead: int = 3,
+) -> Iterator[Prepared]:
+    """``work`` (parse and prepare) for each chunk on ``workers`` threads, the results in the
+    chunks' order, never more than ``ahead`` chunks read and not yet handed on, so memory is
+    bounded by the chunk size, not the file's. Polars and numpy release the GIL, so the
+    threads use the machine's cores while the caller adds each result to the run."""
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
+        waiting: deque[Future[Prepared]] = deque()
+        try:
+            for chunk in chunks:
+                waiting.append(pool.submit(work, chunk))
+                if len(waiting) >= ahead:
+                    yield waiting.popleft().result()
+            while waiting:
+                yield waiting.popleft().result()
+        finally:
+            for future in waiting:
+                future.cancel()
 
 
 def week_of(day: date) -> date:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
+
 CHUNK_BYTES = 32 * 1024 * 1024
 FINGERPRINT_BYTES = 1024
 GZIP_MAGIC = b"\x1f\x8b"
@@ -25,9 +27,19 @@ Progress = Callable[[int, int | None], None]
 @dataclass
 class Chunk:
     data: bytes  # whole lines, each ending in b"\n"
+    ends: np.ndarray  # the offset in ``data`` of each line's b"\n", one per line
     first_line: int  # 1-based number of its first line in the file
-    lines: int
     end_offset: int  # uncompressed offset just after its last line
+
+    @property
+    def lines(self) -> int:
+        return len(self.ends)
+
+    def line(self, index: int) -> str:
+        """The text of the chunk's line ``index`` (0-based), as it was written."""
+        start = int(self.ends[index - 1]) + 1 if index else 0
+        text = self.data[start : int(self.ends[index])]
+        return text.decode("utf-8", "replace").rstrip("\r")
 
 
 class LogFile:
@@ -81,18 +93,21 @@ class LogFile:
         line_no = lines_before + 1
         while True:
             block = self.stream.read(CHUNK_BYTES)
-            data = pending + block
-            end = data.rfind(b"\n") + 1
-            if block and end == 0:
-                pending = data
-                continue
-            if end:
-                whole = data[:end]
-                count = whole.count(b"\n")
-                start += end
-                yield Chunk(data=whole, first_line=line_no, lines=count, end_offset=start)
-                line_no += count
-            pending = data[end:]
+            if block:
+                end = block.rfind(b"\n") + 1
+                if not end:
+                    pending += block
+                    continue
+                whole = pending + block[:end] if pending or end < len(block) else block
+                pending = block[end:]
+            else:  # the end of the file: what is left of the head, if anything
+                end = pending.rfind(b"\n") + 1
+                whole, pending = pending[:end], pending[end:]
+            if whole:
+                ends = np.flatnonzero(np.frombuffer(whole, dtype=np.uint8) == ord("\n"))
+                start += len(whole)
+                yield Chunk(data=whole, ends=ends, first_line=line_no, end_offset=start)
+                line_no += len(ends)
             if progress is not None:
                 progress(self.raw_position(), self.total)
             if not block:

@@ -16,7 +16,7 @@ from socialguard.audit.services import audit_record
 from socialguard.core.errors import ApplicationError
 from socialguard.monitoring import findings as finding_writer
 from socialguard.monitoring.ingest import formats
-from socialguard.monitoring.ingest.pipeline import Pipeline, Results
+from socialguard.monitoring.ingest.pipeline import Pipeline, Results, prepared_in_order
 from socialguard.monitoring.ingest.reader import LogFile
 from socialguard.monitoring.models import (
     IngestRun,
@@ -58,7 +58,7 @@ def _parse(source: LogSource, log: LogFile, header: list[str] | None) -> Callabl
             zone=settings.TIME_ZONE,
             skip_header=chunk.first_line == 1,
         )
-    return lambda chunk: formats.parse_squid(chunk.data, chunk.lines)
+    return lambda chunk: formats.parse_squid(chunk.data, chunk.ends)
 
 
 def _csv_header(source: LogSource, log: LogFile) -> list[str] | None:
@@ -135,8 +135,10 @@ def ingest_file(
             offset, before = (known.offset, known.lines) if known else (0, 0)
             pipeline = Pipeline(setup_for(source=source, screen=screen))
             parse = _parse(source, log, header)
-            for chunk in log.chunks(offset=offset, lines_before=before, progress=progress):
-                pipeline.feed(parse(chunk), chunk.data, chunk.first_line)
+            chunks = log.chunks(offset=offset, lines_before=before, progress=progress)
+            for prepared in prepared_in_order(chunks, lambda c: pipeline.prepare(parse(c), c)):
+                pipeline.feed(prepared)
+                chunk = prepared.chunk
                 offset, before = chunk.end_offset, chunk.first_line + chunk.lines - 1
         except ApplicationError as error:
             return _fail(run, by, error.message, started)
