@@ -9,11 +9,13 @@ reads the host out of each distinct one), ``status``, ``bytes`` and
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import polars as pl
 
+METHOD = re.compile(r"[A-Z_]+")
 CSV_FIELDS = ("time", "ip", "user", "method", "url", "host", "status", "bytes")
 SQUID_COLUMNS = ["ts", "elapsed", "ip", "code", "bytes", "method", "url", "user", "hier", "type"]
 SQUID_PAD = 5  # %6tr: the elapsed time is right-aligned in six characters
@@ -50,6 +52,24 @@ def _user(col: pl.Expr) -> pl.Expr:
     return pl.when(col.is_in(["-", ""])).then(None).otherwise(col.str.to_lowercase())
 
 
+def _user_name(name: str) -> str | None:
+    return None if name in ("-", "") else name.lower()
+
+
+def _method_name(name: str) -> str | None:
+    upper = name.upper()
+    return upper if METHOD.fullmatch(upper) else None
+
+
+def _per_distinct(column: pl.Series, read: Callable[[str], str | None]) -> pl.Expr:
+    """``read`` applied to each distinct value of a column with few of them (proxy user
+    names, methods): Python per value, not per line."""
+    distinct = column.drop_nulls().unique().to_list()
+    return pl.col(column.name).replace_strict(
+        distinct, [read(v) for v in distinct], default=None, return_dtype=pl.String
+    )
+
+
 def _finish(frame: pl.DataFrame) -> pl.DataFrame:
     bad = (
         pl.col("ts").is_null()
@@ -81,11 +101,14 @@ def line_starts(ends: np.ndarray) -> np.ndarray:
     return starts
 
 
-def _squid_zero_padded(data: bytes, ends: np.ndarray) -> bytes | None:
-    """The chunk with the elapsed time's padding written as zeros (``   120`` becomes
-    ``000120``), so that every line has the same fields; None when a line does not start in
-    the native fixed widths (a garbled line, another time format), and the general reader,
-    which shifts columns instead, reads the chunk. Offsets and line lengths do not change."""
+def _squid_fixed_width(data: bytes, ends: np.ndarray) -> bytes | None:
+    """A copy of the chunk in which the first five characters of every line's elapsed time
+    are zeros (``   120`` becomes ``000000``; ``1234567`` becomes ``0000067``), so that no
+    line has the empty fields Squid's padding makes and every field is in its place. The
+    elapsed time is never used. None when a line does not start in the native fixed widths (a
+    garbled line, another time format); the general reader, which shifts columns instead, then
+    reads the chunk. Offsets and line lengths do not change; the evidence is read from the
+    original, never from this copy."""
     starts = line_starts(ends)
     if not starts.size or int((ends - starts).min()) <= SQUID_ELAPSED.stop + 1:
         return None
@@ -93,28 +116,29 @@ def _squid_zero_padded(data: bytes, ends: np.ndarray) -> bytes | None:
     if not (
         (text[starts + SQUID_DOT] == ord(".")).all()
         and (text[starts + SQUID_SPACE] == ord(" ")).all()
+        and (text[starts + SQUID_ELAPSED.stop] != ord(" ")).all()  # its last digit
     ):
         return None
-    padded = text.copy()
-    for column in SQUID_ELAPSED:
-        at = starts + column
-        padded[at] = np.where(padded[at] == ord(" "), ord("0"), padded[at])
-    return padded.tobytes()
+    fixed = text.copy()
+    fixed[starts[:, None] + np.arange(SQUID_ELAPSED.start, SQUID_ELAPSED.stop)] = ord("0")
+    return fixed.tobytes()
 
 
 def parse_squid(data: bytes, ends: np.ndarray) -> pl.DataFrame:
     """``ends``: the offset of each line's line feed in ``data`` (one per line)."""
-    padded = _squid_zero_padded(data, ends)
-    if padded is None:
+    fixed = _squid_fixed_width(data, ends)
+    if fixed is None:
         return _parse_squid_shifted(data, len(ends))
     frame = pl.read_csv(
-        io.BytesIO(padded),
+        io.BytesIO(fixed),
         has_header=False,
         separator=" ",
         quote_char=None,
         new_columns=SQUID_COLUMNS,
-        schema=dict.fromkeys(SQUID_COLUMNS, pl.String),
-        columns=list(range(8)),
+        # numbers read as numbers; one that is not one is null, and its line is bad
+        schema={**dict.fromkeys(SQUID_COLUMNS, pl.String), "ts": pl.Float64, "bytes": pl.Int64},
+        ignore_errors=True,
+        columns=[0, *range(2, 8)],  # not the elapsed time
         encoding="utf8-lossy",
         truncate_ragged_lines=True,
         missing_columns="insert",
@@ -149,17 +173,17 @@ def _parse_squid_shifted(data: bytes, expected_lines: int) -> pl.DataFrame:
 
 
 def _squid_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    url, method = pl.col("url"), pl.col("method").str.to_uppercase()
+    url = pl.col("url")
     seconds = pl.col("ts").cast(pl.Float64, strict=False)
     status = pl.col("code").str.slice(-3).cast(pl.Int32, strict=False)
     frame = frame.with_row_index("idx").select(
         "idx",
         ts=pl.when(seconds > 0)
-        .then((seconds * 1000).cast(pl.Int64))
+        .then((seconds * 1000).round().cast(pl.Int64))
         .cast(pl.Datetime("ms", "UTC")),
         ip=pl.col("ip"),
-        user=_user(pl.col("user")),
-        method=pl.when(method.str.contains(r"^[A-Z_]+$")).then(method),
+        user=_per_distinct(frame["user"], _user_name),
+        method=_per_distinct(frame["method"], _method_name),
         url=url,
         host=_authority(url),
         status=status,
@@ -198,7 +222,7 @@ def _csv_time(col: pl.Expr, time_format: str, zone: str) -> pl.Expr:
     else:
         epoch = col.cast(pl.Float64, strict=False)
         parsed = pl.coalesce(
-            pl.when(epoch > 0).then((epoch * 1000).cast(pl.Int64)).cast(pl.Datetime("ms")),
+            pl.when(epoch > 0).then((epoch * 1000).round().cast(pl.Int64)).cast(pl.Datetime("ms")),
             col.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False),
             col.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", strict=False),
             col.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False),

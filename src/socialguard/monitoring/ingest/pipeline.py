@@ -9,6 +9,7 @@ with lines."""
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -26,7 +27,7 @@ from socialguard.monitoring.ingest.reader import Chunk
 EVIDENCE_PER_FINDING = 20
 EDIT_EVIDENCE = 50
 BAD_LINE_NUMBERS = 10
-SEARCH_ENGINES = r"(^|\.)(google\.[a-z.]+|bing\.com|duckduckgo\.com|youtube\.com)$"
+SEARCH_ENGINES = re.compile(r"(^|\.)(google\.[a-z.]+|bing\.com|duckduckgo\.com|youtube\.com)$")
 SEARCH_QUERY = r"[?&](?:q|search_query)=([^&#]*)"
 EDIT_MARKERS = r"[?&]action=(?:edit|submit)(?:&|$)"
 # Who made a request, as a small code per line (the day totals name them): nobody identified, a
@@ -34,7 +35,12 @@ EDIT_MARKERS = r"[?&]action=(?:edit|submit)(?:&|$)"
 UNATTRIBUTED, PUPIL, STAFF = 0, 1, 2
 AUDIENCES = {UNATTRIBUTED: "unattributed", PUPIL: "pupil", STAFF: "staff"}
 AUTHORITY_SCHEMA = pl.Schema(
-    {"host": pl.String(), "bare_host": pl.String(), "category": pl.String()}
+    {
+        "host": pl.String(),
+        "bare_host": pl.String(),
+        "category": pl.String(),
+        "search_engine": pl.Boolean(),
+    }
 )
 HIT_SCHEMA = pl.Schema({"user_id": pl.Int64(), "minute": pl.Datetime("ms", "UTC")})
 
@@ -288,7 +294,13 @@ class Pipeline:
             hosts = [host_of(a) for a in new]
             categories = [category_of(h, self.setup.categories) for h in hosts]
             found = pl.DataFrame(
-                {"host": new, "bare_host": hosts, "category": categories}, schema=AUTHORITY_SCHEMA
+                {
+                    "host": new,
+                    "bare_host": hosts,
+                    "category": categories,
+                    "search_engine": [bool(SEARCH_ENGINES.search(h)) for h in hosts],
+                },
+                schema=AUTHORITY_SCHEMA,
             )
             with self._lock:  # two chunks may be prepared at once
                 known = self._authorities
@@ -298,7 +310,9 @@ class Pipeline:
             frame.join(self._authorities, on="host", how="left")
             .drop("host")
             .rename({"bare_host": "host"})
-            .with_columns(pl.col("category").fill_null("other"))
+            .with_columns(
+                pl.col("category").fill_null("other"), pl.col("search_engine").fill_null(False)
+            )
         )
 
     def _totals(self, good: pl.DataFrame) -> None:
@@ -378,9 +392,7 @@ class Pipeline:
     # -- A.2.3 ------------------------------------------------------------------------------
 
     def _searches(self, good: pl.DataFrame) -> pl.DataFrame | None:
-        rows = good.filter(
-            (pl.col("audience") == PUPIL) & pl.col("host").str.contains(SEARCH_ENGINES)
-        )
+        rows = good.filter((pl.col("audience") == PUPIL) & pl.col("search_engine"))
         if rows.height == 0 or self.setup.screen is None:
             return None
         connect = pl.col("method") == "CONNECT"

@@ -98,7 +98,10 @@ class LogFile:
                 if not end:
                     pending += block
                     continue
-                whole = pending + block[:end] if pending or end < len(block) else block
+                if pending or end < len(block):  # one copy, not a slice and then a join
+                    whole = b"".join((pending, memoryview(block)[:end]))
+                else:
+                    whole = block
                 pending = block[end:]
             else:  # the end of the file: what is left of the head, if anything
                 end = pending.rfind(b"\n") + 1

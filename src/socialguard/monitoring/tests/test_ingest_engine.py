@@ -47,7 +47,7 @@ def test_the_fixed_width_reader_agrees_with_the_column_shifting_one() -> None:
         _squid_line(when, 12_345_678, "news.example:443", "-", "CONNECT"),  # 8 digits, no pad
     ]
     data, ends = _chunk(lines)
-    assert formats._squid_zero_padded(data, ends) is not None
+    assert formats._squid_fixed_width(data, ends) is not None
     fast = formats.parse_squid(data, ends)
     general = formats._parse_squid_shifted(data, len(ends))
     assert_frame_equal(fast, general)
@@ -66,12 +66,12 @@ def test_a_chunk_with_a_garbled_line_is_read_by_the_general_reader() -> None:
     when = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     good = _squid_line(when, 120, "http://www.bbc.co.uk/", "-", "GET")
     data, ends = _chunk([good, "garbage", "1764748800 120 10.0.0.5 short", good])
-    assert formats._squid_zero_padded(data, ends) is None
+    assert formats._squid_fixed_width(data, ends) is None
     frame = formats.parse_squid(data, ends)
     assert frame["bad"].to_list() == [False, True, True, False]
 
 
-def test_the_zero_padding_leaves_the_evidence_as_it_was_written() -> None:
+def test_the_fixed_width_copy_leaves_the_evidence_as_it_was_written() -> None:
     when = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     lines = [_squid_line(when, 5, "http://www.bbc.co.uk/", "-", "GET")] * 3
     data, ends = _chunk(lines)
