@@ -145,13 +145,8 @@ class Pipeline:
         self.setup = setup
         self.results = Results()
         self._verdicts: dict[str, dict[str, Any]] = {}
-        self._names = pl.DataFrame(
-            {"user": list(setup.names), "name_user_id": list(setup.names.values())},
-            schema={"user": pl.String, "name_user_id": pl.Int64},
-        )
-        self._pupils = pl.Series(
-            "user_id", [p.user_id for p in setup.people.values() if p.is_pupil], dtype=pl.Int64
-        )
+        self._pupil_ids = {p.user_id for p in setup.people.values() if p.is_pupil}
+        self._pupils = pl.Series("user_id", sorted(self._pupil_ids), dtype=pl.Int64)
         self._authorities = pl.DataFrame(schema=AUTHORITY_SCHEMA)
         self._lock = threading.Lock()
         rows = [(u, d, s, e) for u, spans in setup.hours.items() for d, s, e in spans]
@@ -221,14 +216,75 @@ class Pipeline:
         return ts.dt.convert_time_zone(self.setup.zone).dt.date().alias("day")
 
     def _attribute(self, good: pl.DataFrame) -> pl.DataFrame:
-        """Proxy user names first; then, for lines without one, the lease covering the line's
-        address at its time. Where an address has one lease over the whole chunk (nearly
-        always), that is a plain join on the address; only the other lines are matched in
+        """Proxy user names first; then, for lines without one (or with a name not known), the
+        lease covering the line's address at its time. Worked out once per distinct pair of
+        user name and address in the chunk (a school has hundreds, a chunk a quarter of a
+        million lines): an address with one lease over the whole chunk (nearly always) needs no
+        time; only lines from an address whose lease changes within the chunk are matched in
         time (an as-of join)."""
-        frame = good.join(self._names, on="user", how="left").rename({"name_user_id": "user_id"})
+        first, last = good["ts"].min(), good["ts"].max()
         leases = self.setup.leases
-        if leases is not None and leases.height and frame["user_id"].null_count():
-            frame = self._by_lease(frame, leases)
+        current = (
+            leases.filter((pl.col("starts_at") <= last) & (pl.col("ends_at") > first))
+            if leases is not None
+            else None
+        )
+        steady: dict[str, int] = {}
+        timed = None
+        if current is not None and current.height:
+            per_address = current.group_by("ip").agg(
+                leases=pl.len(),
+                starts_at=pl.col("starts_at").min(),
+                ends_at=pl.col("ends_at").max(),
+                lease_user_id=pl.col("lease_user_id").first(),
+            )
+            whole = (
+                (pl.col("leases") == 1)
+                & (pl.col("starts_at") <= first)
+                & (pl.col("ends_at") > last)
+            )
+            steady = dict(per_address.filter(whole).select("ip", "lease_user_id").iter_rows())
+            timed = current.join(per_address.filter(~whole).select("ip"), on="ip", how="semi")
+        names, pupils = self.setup.names, self._pupil_ids
+        pairs = good.select("user", "ip").unique()
+        user_ids = []
+        for user, ip in pairs.iter_rows():
+            by_name = names.get(user) if user is not None else None
+            user_ids.append(by_name if by_name is not None else steady.get(ip))
+        table = pairs.with_columns(
+            user_id=pl.Series(user_ids, dtype=pl.Int64),
+            audience=pl.Series(
+                [UNATTRIBUTED if u is None else PUPIL if u in pupils else STAFF for u in user_ids],
+                dtype=pl.Int8,
+            ),
+        )
+        frame = good.join(table, on=["user", "ip"], how="left", nulls_equal=True)
+        if timed is not None and timed.height:
+            frame = self._in_time(frame, timed)
+        return frame
+
+    def _in_time(self, frame: pl.DataFrame, timed: pl.DataFrame) -> pl.DataFrame:
+        """Lines without a user name from an address whose lease changes within the chunk:
+        the lease that had started by the line's time and had not yet ended."""
+        unmatched = frame.filter(
+            pl.col("user_id").is_null() & pl.col("ip").is_in(timed["ip"].unique().implode())
+        )
+        if not unmatched.height:
+            return frame
+        matched = (
+            unmatched.select("idx", "ip", "ts")
+            .sort("ts")
+            .join_asof(
+                timed.sort("starts_at").rename({"lease_user_id": "timed_user_id"}),
+                left_on="ts",
+                right_on="starts_at",
+                by="ip",
+                strategy="backward",
+                check_sortedness=False,
+            )
+            .filter(pl.col("ts") < pl.col("ends_at"))
+            .select("idx", "timed_user_id")
+        )
         audience = (
             pl.when(pl.col("user_id").is_null())
             .then(UNATTRIBUTED)
@@ -236,51 +292,12 @@ class Pipeline:
             .then(PUPIL)
             .otherwise(STAFF)
         )
-        return frame.with_columns(audience=audience.cast(pl.Int8))
-
-    def _by_lease(self, frame: pl.DataFrame, leases: pl.DataFrame) -> pl.DataFrame:
-        first, last = frame["ts"].min(), frame["ts"].max()
-        current = leases.filter((pl.col("starts_at") <= last) & (pl.col("ends_at") > first))
-        if current.height == 0:
-            return frame
-        per_address = current.group_by("ip").agg(
-            leases=pl.len(),
-            starts_at=pl.col("starts_at").min(),
-            ends_at=pl.col("ends_at").max(),
-            lease_user_id=pl.col("lease_user_id").first(),
+        return (
+            frame.join(matched, on="idx", how="left")
+            .with_columns(user_id=pl.coalesce("user_id", "timed_user_id"))
+            .drop("timed_user_id")
+            .with_columns(audience=audience.cast(pl.Int8))
         )
-        whole = (
-            (pl.col("leases") == 1) & (pl.col("starts_at") <= first) & (pl.col("ends_at") > last)
-        )
-        simple = per_address.filter(whole).select("ip", "lease_user_id")
-        frame = frame.join(simple, on="ip", how="left").with_columns(
-            user_id=pl.coalesce("user_id", "lease_user_id")
-        )
-        timed = current.join(per_address.filter(~whole).select("ip"), on="ip", how="semi")
-        unmatched = frame.filter(
-            pl.col("user_id").is_null() & pl.col("ip").is_in(timed["ip"].unique().implode())
-        )
-        if unmatched.height:
-            matched = (
-                unmatched.select("idx", "ip", "ts")
-                .sort("ts")
-                .join_asof(
-                    timed.sort("starts_at").rename({"lease_user_id": "timed_user_id"}),
-                    left_on="ts",
-                    right_on="starts_at",
-                    by="ip",
-                    strategy="backward",
-                    check_sortedness=False,
-                )
-                .filter(pl.col("ts") < pl.col("ends_at"))
-                .select("idx", "timed_user_id")
-            )
-            frame = (
-                frame.join(matched, on="idx", how="left")
-                .with_columns(user_id=pl.coalesce("user_id", "timed_user_id"))
-                .drop("timed_user_id")
-            )
-        return frame.drop("lease_user_id")
 
     def _categorise(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Each line's host and category, worked out once per distinct ``[user@]host[:port]``
