@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from socialguard.screening.base import Context, Detector, Finding
@@ -43,8 +44,20 @@ def _is_squeezed_slur(word: str) -> bool:
     return _is_slur(_REPEATS.sub(r"\1", word))
 
 
+@lru_cache(maxsize=65536)
+def _is_slur_either_way(word: str) -> bool:
+    return _is_slur(word) or _is_squeezed_slur(word)
+
+
 def _slurs(lowered: str) -> list[tuple[int, int]]:
     """A word, the word and the next, or the word with doubled letters single, in that order."""
+    plain = _WORD.findall(lowered)
+    # Nearly every message holds no slur: one pass over its words and pairs of words says so
+    # (remembered per word or pair) before any span is worked out.
+    if not any(map(_is_slur_either_way, plain)) and not any(
+        map(_is_slur, map(" ".join, pairwise(plain)))
+    ):
+        return []
     words = list(_WORD.finditer(lowered))
     spans = []
     for index, match in enumerate(words):
