@@ -296,7 +296,7 @@ class SemanticModel:
         gate = self.thresholds.gate
         return any(
             score >= gate[name]
-            for name, score in zip(self.names, fast_row, strict=True)
+            for name, score in zip(self.names, fast_row.tolist(), strict=True)
             if name not in skip
         )
 

@@ -100,12 +100,14 @@ class SemanticDetector(Detector):
             )
             or any(self._second_look(f, fast[index]) for f in rules)
         ]
+        if not wanted:  # most staff posts: the rules and the fast stage have said it all
+            return [Assessment([], list(rules), ("rules", "fast")) for rules in rule_findings]
         vectors = self.model.context_vectors([words[i] for i in wanted])
-        scores = self.model.context_scores(vectors) if wanted else None
+        scores = self.model.context_scores(vectors)
         row_of = {index: row for row, index in enumerate(wanted)}
         out = []
         for index, (ctx, rules) in enumerate(zip(contexts, rule_findings, strict=True)):
-            if index not in row_of or scores is None:
+            if index not in row_of:
                 out.append(Assessment([], list(rules), ("rules", "fast")))
                 continue
             row = row_of[index]
