@@ -83,10 +83,10 @@ single = len(texts) / (time.perf_counter() - t0)
 transformer = runs[0] / len(texts)
 if screener.semantic is not None:
     # Batched, by an engine that has read none of them yet (nothing remembered).
+    from socialguard.screening import normalise, semantic
     from socialguard.screening.detectors.semantic import SemanticDetector
-    from socialguard.screening.normalise import normalise
-    from socialguard.screening.semantic import SemanticModel, semantic_text
-    normalise.cache_clear(); semantic_text.cache_clear()
+    from socialguard.screening.semantic import SemanticModel
+    normalise._remembered.cache_clear(); semantic._semantic_short.cache_clear()
     screener = Screener(screener.detectors, SemanticDetector(SemanticModel()))
     screener.screen("warm up", context)
 t0 = time.perf_counter(); screener.screen_many(texts, context); batched = len(texts) / (time.perf_counter() - t0)

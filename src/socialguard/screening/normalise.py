@@ -165,9 +165,24 @@ def _fold_slowly(plain: View) -> View:
     return View("".join(out), tuple(out_offsets))
 
 
-@lru_cache(maxsize=4096)
+# Short texts are remembered: up to 1,024 of up to 300 characters, at most about 16 MB.
+REMEMBER_UP_TO = 300
+
+
 def normalise(text: str) -> NormalisedText:
-    """Both views of ``text``; the same words arrive again (a reply quoting a post, a message
-    screened again when edited), and the result is immutable, so it is kept for a while."""
+    """Both views of ``text``. The same short words arrive again (a notice to every class, a
+    message screened again when edited) and the result is immutable, so short texts are kept
+    for a while; a long one is not (its offsets cost about 50 bytes a character)."""
+    if len(text) <= REMEMBER_UP_TO:
+        return _remembered(text)
+    return _normalise(text)
+
+
+@lru_cache(maxsize=1024)
+def _remembered(text: str) -> NormalisedText:
+    return _normalise(text)
+
+
+def _normalise(text: str) -> NormalisedText:
     plain = _plain(text)
     return NormalisedText(original=text, plain=plain, folded=_fold(plain))

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from socialguard.screening.normalise import LEET
+from socialguard.screening.normalise import LEET, REMEMBER_UP_TO
 
 MODELS = Path(__file__).resolve().parent / "models"
 CONTEXT_DIMS = 384  # all-MiniLM-L6-v2's sentence vectors
@@ -50,11 +50,19 @@ RECENT_TEXTS = 4096
 KNOWN_WORDS = 100_000
 
 
-@lru_cache(maxsize=RECENT_TEXTS)
 def semantic_text(plain: str) -> str:
     """The words a person meant, for the encoders: letters spaced out joined ("k i l l"), leet
     undone only inside words that mix letters and digits ("k1ll" but not "Year 4"), runs of a
-    letter cut to two ("sooooo")."""
+    letter cut to two ("sooooo"). Short texts are kept for a while (they come again)."""
+    return _semantic_short(plain) if len(plain) <= REMEMBER_UP_TO else _semantic_text(plain)
+
+
+@lru_cache(maxsize=RECENT_TEXTS)
+def _semantic_short(plain: str) -> str:
+    return _semantic_text(plain)
+
+
+def _semantic_text(plain: str) -> str:
     text = _SPACED.sub(lambda m: m.group()[::2], plain)
     text = _MIXED.sub(lambda m: "".join(LEET.get(c, c) for c in m.group()), text)
     return _REPEATS.sub(r"\1\1", text)
