@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from socialguard.accounts.models import User
@@ -67,15 +68,32 @@ def _new_references(count: int) -> list[str]:
     return sorted(references)
 
 
-def _evidence_row(finding: MonitoringFinding, line: Evidence, file_name: str) -> FindingEvidence:
-    return FindingEvidence(
-        finding_id=finding.pk,
-        line_number=line.line_number,
-        file_name=file_name,
-        at=line.at,
-        line=line.line,
-        sha256=line.sha256,
-    )
+EVIDENCE_COLUMNS = ("finding", "line_number", "file_name", "at", "line", "sha256")
+
+
+def _evidence_row(finding: MonitoringFinding, line: Evidence, file_name: str) -> tuple[Any, ...]:
+    return (finding.pk, line.line_number, file_name, line.at, line.line, line.sha256)
+
+
+def _insert_evidence(rows: list[tuple[Any, ...]]) -> None:
+    """Evidence lines in one parameterised INSERT run for all rows (a long log's run writes
+    tens of thousands): Django's bulk_create builds a model and compiles SQL per row, which was
+    a third of the time a 10 M-line ingest spent in the database."""
+    if not rows:
+        return
+    meta = FindingEvidence._meta
+    quote = connection.ops.quote_name
+    fields = {f.name: f for f in meta.concrete_fields}
+    columns = ", ".join(quote(fields[name].column) for name in EVIDENCE_COLUMNS)
+    places = ", ".join(["%s"] * len(EVIDENCE_COLUMNS))
+    at = EVIDENCE_COLUMNS.index("at")
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [(*row[:at], adapt(row[at]), *row[at + 1 :]) for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({places})",  # noqa: S608
+            params,
+        )
 
 
 @dataclass
@@ -135,10 +153,7 @@ class Batch:
                 kept.append((finding, draft))
             findings.append(finding)
         MonitoringFinding.objects.bulk_create([f for f, _ in new], batch_size=500)
-        FindingEvidence.objects.bulk_create(
-            [_evidence_row(finding, e, name) for finding, lines in new for e in lines],
-            batch_size=1000,
-        )
+        _insert_evidence([_evidence_row(finding, e, name) for finding, lines in new for e in lines])
         if kept:
             self._add_evidence(kept)
             MonitoringFinding.objects.bulk_update(
@@ -169,7 +184,7 @@ class Batch:
             room = MAX_EVIDENCE - len(have[finding.pk])
             fresh = [e for e in draft.evidence if (e.line_number, name) not in have[finding.pk]]
             rows += [_evidence_row(finding, e, name) for e in fresh[: max(room, 0)]]
-        FindingEvidence.objects.bulk_create(rows, batch_size=1000)
+        _insert_evidence(rows)
         hashes: dict[int, list[str]] = {pk: [] for pk in ids}
         for i in range(0, len(ids), 500):
             for pk, sha in (

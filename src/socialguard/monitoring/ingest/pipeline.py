@@ -69,10 +69,20 @@ class Setup:
 
 @dataclass
 class Prepared:
+    """What one chunk adds to the run, worked out without reference to any other chunk."""
+
     chunk: Chunk
     lines: int
     bad: pl.Series  # 0-based indices of the lines that could not be read
-    good: pl.DataFrame  # the other lines, attributed, with host, category and day
+    unattributed: int = 0
+    totals: pl.DataFrame | None = None  # day, category, audience, hits, bytes
+    social_minutes: pl.DataFrame | None = None  # user_id, minute (distinct)
+    social_domains: pl.DataFrame | None = None  # user_id, week, host, hits
+    social_lines: pl.DataFrame | None = None  # the first lines per person and week
+    edits: pl.DataFrame | None = None
+    encrypted_encyclopaedia: int = 0
+    searches: pl.DataFrame | None = None  # pupils' searches with their terms (q), unscreened
+    encrypted_pupil_search: int = 0
 
 
 @dataclass
@@ -160,19 +170,29 @@ class Pipeline:
     # -- one chunk --------------------------------------------------------------------------
 
     def prepare(self, frame: pl.DataFrame, chunk: Chunk) -> Prepared:
-        """The part of a chunk's work that depends on nothing read before it (attribution,
-        host and category, the day): safe to run for two chunks at once, in any order."""
+        """All of a chunk's work that depends on nothing read before it (attribution, host and
+        category, the day, the day totals, the candidates for findings): safe to run for two
+        chunks at once, in any order. What is kept is small; the chunk's frame is dropped."""
         bad = frame.filter(pl.col("bad"))["idx"]
+        prepared = Prepared(chunk=chunk, lines=frame.height, bad=bad)
         good = frame.filter(~pl.col("bad")).drop("bad") if len(bad) else frame.drop("bad")
-        if good.height:
-            good = self._categorise(self._attribute(good))
-            good = good.with_columns(day=self._local_day(good["ts"]))
-        return Prepared(chunk=chunk, lines=frame.height, bad=bad, good=good)
+        if good.height == 0:
+            return prepared
+        good = self._categorise(self._attribute(good))
+        good = good.with_columns(day=self._local_day(good["ts"]))
+        prepared.unattributed = int(good["user_id"].null_count())
+        prepared.totals = good.group_by("day", "category", "audience").agg(
+            hits=pl.len(), bytes=pl.col("bytes").sum()
+        )
+        self._social(good, prepared)
+        self._edits(good, prepared)
+        self._searches(good, prepared)
+        return prepared
 
     def feed(self, prepared: Prepared) -> None:
         """Adds a prepared chunk to what the run has gathered; chunks must come in file order
         (evidence is the first lines of each finding)."""
-        results, good, chunk = self.results, prepared.good, prepared.chunk
+        results, chunk = self.results, prepared.chunk
         first_line = chunk.first_line
         results.lines += prepared.lines
         if len(prepared.bad):
@@ -181,24 +201,20 @@ class Pipeline:
             if room > 0:
                 numbers = (prepared.bad.head(room) + first_line).to_list()
                 results.bad_line_numbers.extend(int(n) for n in numbers)
-        if good.height == 0:
-            return
-        results.unattributed += int(good["user_id"].null_count())
-        self._totals(good)
-        social = self._social(good)
-        edits = self._edits(good)
-        searches = self._searches(good)
-        wanted: set[int] = set()
-        for part in (social, edits, searches):
-            if part is not None:
-                wanted.update(part["idx"].to_list())
-        texts = {i: chunk.line(i) for i in wanted}
-        if social is not None:
-            self._keep_social(social, texts, first_line)
-        if edits is not None:
-            self._keep_edits(edits, texts, first_line)
+        results.unattributed += prepared.unattributed
+        results.encrypted_encyclopaedia += prepared.encrypted_encyclopaedia
+        results.encrypted_pupil_search += prepared.encrypted_pupil_search
+        if prepared.totals is not None:
+            for day, category, audience, hits, size in prepared.totals.iter_rows():
+                entry = results.totals.setdefault((day, category, AUDIENCES[audience]), [0, 0])
+                entry[0] += int(hits)
+                entry[1] += int(size or 0)
+        self._keep_social(prepared)
+        if prepared.edits is not None:
+            self._keep_edits(prepared.edits, chunk)
+        searches = self._screened(prepared.searches)
         if searches is not None:
-            self._keep_searches(searches, texts, first_line)
+            self._keep_searches(searches, chunk)
 
     def _local_day(self, ts: pl.Series) -> pl.Series:
         """The school's calendar day of each time: one offset for the whole chunk when the
@@ -332,22 +348,12 @@ class Pipeline:
             )
         )
 
-    def _totals(self, good: pl.DataFrame) -> None:
-        grouped = good.group_by("day", "category", "audience").agg(
-            hits=pl.len(), bytes=pl.col("bytes").sum()
-        )
-        for day, category, audience, hits, size in grouped.iter_rows():
-            key = (day, category, AUDIENCES[audience])
-            entry = self.results.totals.setdefault(key, [0, 0])
-            entry[0] += int(hits)
-            entry[1] += int(size or 0)
-
     # -- 6.13 -------------------------------------------------------------------------------
 
-    def _social(self, good: pl.DataFrame) -> pl.DataFrame | None:
+    def _social(self, good: pl.DataFrame, prepared: Prepared) -> None:
         rows = good.filter((pl.col("category") == "social_media") & (pl.col("audience") == STAFF))
         if rows.height == 0 or self._hours.height == 0:
-            return None
+            return
         if self._terms is not None:
             rows = rows.filter(pl.col("day").is_in(self._terms.implode()))
         rows = rows.with_columns(local=pl.col("ts").dt.convert_time_zone(self.setup.zone))
@@ -360,42 +366,55 @@ class Pipeline:
             (pl.col("minute_of_day") >= pl.col("start")) & (pl.col("minute_of_day") < pl.col("end"))
         )
         if within.height == 0:
-            return None
+            return
         within = within.unique("idx", keep="first", maintain_order=True).with_columns(
             week=pl.col("day") - pl.duration(days=pl.col("weekday").cast(pl.Int64)),
             minute=pl.col("ts").dt.truncate("1m"),
         )
-        self.results.social_minutes.append(
+        prepared.social_minutes = (
             within.select(pl.col("user_id"), pl.col("minute")).unique().cast(HIT_SCHEMA)
         )
-        per_domain = within.group_by("user_id", "week", "host").agg(hits=pl.len())
-        for user_id, week, host, hits in per_domain.iter_rows():
-            by_domain = self.results.social_hits.setdefault((user_id, week), {})
-            by_domain[host] = by_domain.get(host, 0) + int(hits)
-        return within.group_by("user_id", "week", maintain_order=True).head(EVIDENCE_PER_FINDING)
+        prepared.social_domains = within.group_by("user_id", "week", "host").agg(hits=pl.len())
+        prepared.social_lines = (
+            within.group_by("user_id", "week", maintain_order=True)
+            .head(EVIDENCE_PER_FINDING)
+            .select("idx", "user_id", "week", "ts")
+        )
 
-    def _keep_social(self, rows: pl.DataFrame, texts: dict[int, str], first_line: int) -> None:
-        for idx, user_id, week, ts in rows.select("idx", "user_id", "week", "ts").iter_rows():
-            kept = self.results.social_evidence.setdefault((user_id, week), [])
-            if len(kept) < EVIDENCE_PER_FINDING:
-                kept.append(Evidence(first_line + idx, ts, texts[idx]))
+    def _keep_social(self, prepared: Prepared) -> None:
+        results = self.results
+        if prepared.social_minutes is not None:
+            results.social_minutes.append(prepared.social_minutes)
+        if prepared.social_domains is not None:
+            for user_id, week, host, hits in prepared.social_domains.iter_rows():
+                by_domain = results.social_hits.setdefault((user_id, week), {})
+                by_domain[host] = by_domain.get(host, 0) + int(hits)
+        if prepared.social_lines is None:
+            return
+        chunk = prepared.chunk
+        for idx, user_id, week, ts in prepared.social_lines.iter_rows():
+            kept = results.social_evidence.setdefault((user_id, week), [])
+            if len(kept) < EVIDENCE_PER_FINDING:  # the text only of lines still wanted
+                kept.append(Evidence(chunk.first_line + idx, ts, chunk.line(idx)))
 
     # -- 6.11 -------------------------------------------------------------------------------
 
-    def _edits(self, good: pl.DataFrame) -> pl.DataFrame | None:
+    def _edits(self, good: pl.DataFrame, prepared: Prepared) -> None:
         rows = good.filter((pl.col("category") == "encyclopaedia") & (pl.col("audience") != PUPIL))
         if rows.height == 0:
-            return None
+            return
         connect = pl.col("method") == "CONNECT"
-        self.results.encrypted_encyclopaedia += int(rows.filter(connect).height)
+        prepared.encrypted_encyclopaedia = int(rows.filter(connect).height)
         edits = rows.filter(
             ~connect & ((pl.col("method") == "POST") | pl.col("url").str.contains(EDIT_MARKERS))
         )
-        return edits if edits.height else None
+        if edits.height:
+            prepared.edits = edits.select(
+                "idx", "user_id", "ip", "day", "host", "ts", "method", "url"
+            )
 
-    def _keep_edits(self, rows: pl.DataFrame, texts: dict[int, str], first_line: int) -> None:
-        columns = ("idx", "user_id", "ip", "day", "host", "ts", "method", "url")
-        for idx, user_id, ip, day, host, ts, method, url in rows.select(columns).iter_rows():
+    def _keep_edits(self, rows: pl.DataFrame, chunk: Chunk) -> None:
+        for idx, user_id, ip, day, host, ts, method, url in rows.iter_rows():
             who = f"user:{user_id}" if user_id is not None else f"ip:{ip}"
             entry = self.results.edits.setdefault(
                 (who, day, host),
@@ -403,23 +422,29 @@ class Pipeline:
             )
             entry["n"] += 1
             if len(entry["evidence"]) < EDIT_EVIDENCE:
-                entry["evidence"].append(Evidence(first_line + idx, ts, texts[idx]))
+                entry["evidence"].append(Evidence(chunk.first_line + idx, ts, chunk.line(idx)))
                 entry["urls"].append(f"{method} {url}")
 
     # -- A.2.3 ------------------------------------------------------------------------------
 
-    def _searches(self, good: pl.DataFrame) -> pl.DataFrame | None:
+    def _searches(self, good: pl.DataFrame, prepared: Prepared) -> None:
         rows = good.filter((pl.col("audience") == PUPIL) & pl.col("search_engine"))
         if rows.height == 0 or self.setup.screen is None:
-            return None
+            return
         connect = pl.col("method") == "CONNECT"
-        self.results.encrypted_pupil_search += int(rows.filter(connect).height)
+        prepared.encrypted_pupil_search = int(rows.filter(connect).height)
         rows = (
             rows.filter(~connect)
             .with_columns(q=pl.col("url").str.extract(SEARCH_QUERY, 1))
             .filter(pl.col("q").is_not_null() & (pl.col("q") != ""))
         )
-        if rows.height == 0:
+        if rows.height:
+            prepared.searches = rows.select("idx", "user_id", "day", "q", "ts", "host")
+
+    def _screened(self, rows: pl.DataFrame | None) -> pl.DataFrame | None:
+        """The searches the screening engine flags, each distinct search screened once a run
+        (here, in file order, on one thread)."""
+        if rows is None or self.setup.screen is None:
             return None
         new = [q for q in rows["q"].unique().to_list() if q not in self._verdicts]
         if new:
@@ -432,16 +457,15 @@ class Pipeline:
         rows = rows.filter(pl.col("q").is_in(flagged))
         return rows if rows.height else None
 
-    def _keep_searches(self, rows: pl.DataFrame, texts: dict[int, str], first_line: int) -> None:
-        columns = ("idx", "user_id", "day", "q", "ts", "host")
-        for idx, user_id, day, q, ts, host in rows.select(columns).iter_rows():
+    def _keep_searches(self, rows: pl.DataFrame, chunk: Chunk) -> None:
+        for idx, user_id, day, q, ts, host in rows.iter_rows():
             verdict = self._verdicts[q]
             entry = self.results.searches.setdefault(
                 (user_id, day, verdict["query"].lower()),
                 {"user_id": user_id, "first": ts, "host": host, "verdict": verdict, "evidence": []},
             )
             if len(entry["evidence"]) < EVIDENCE_PER_FINDING:
-                entry["evidence"].append(Evidence(first_line + idx, ts, texts[idx]))
+                entry["evidence"].append(Evidence(chunk.first_line + idx, ts, chunk.line(idx)))
 
 
 def prepared_in_order(

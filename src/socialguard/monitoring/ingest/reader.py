@@ -18,7 +18,9 @@ from typing import IO, Any
 import numpy as np
 import polars as pl
 
-CHUNK_BYTES = 32 * 1024 * 1024
+# Under glibc's largest mmap threshold (32 MB), so a chunk's buffers come from the heap and are
+# reused, not mapped and faulted in afresh each time (measured: a quarter of the CPU at 32 MB).
+CHUNK_BYTES = 24 * 1024 * 1024
 FINGERPRINT_BYTES = 1024
 GZIP_MAGIC = b"\x1f\x8b"
 

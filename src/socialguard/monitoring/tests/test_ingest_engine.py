@@ -215,8 +215,8 @@ def test_an_address_leased_to_two_pupils_in_turn_is_matched_in_time(
 
     pipeline = Pipeline(setup_for(source=source, screen=no_screening))
     chunk = next(LogFile(log).chunks(offset=0, lines_before=0))
-    prepared = pipeline.prepare(formats.parse_squid(chunk.data, chunk.ends), chunk)
-    by_line = dict(prepared.good.select("idx", "user_id").iter_rows())
+    attributed = pipeline._attribute(formats.parse_squid(chunk.data, chunk.ends).drop("bad"))
+    by_line = dict(attributed.select("idx", "user_id").iter_rows())
     assert by_line == {0: cast.pupil.pk, 1: other.pk, 2: other.pk, 3: cast.pupil.pk, 4: None}
     run = ingest(log, screen=no_screening)
     assert run.unattributed == 1
