@@ -28,7 +28,7 @@ Progress = Callable[[int, int | None], None]
 
 
 def line_ends(data: bytes) -> np.ndarray:
-    """The offset of every b"\n" in ``data`` (Polars finds them without holding the GIL)."""
+    """The offset of every line feed in ``data`` (Polars finds them without holding the GIL)."""
     found = (pl.Series(np.frombuffer(data, dtype=np.uint8)) == ord("\n")).arg_true()
     return found.to_numpy().astype(np.int64)
 
