@@ -101,7 +101,7 @@ def line_starts(ends: np.ndarray) -> np.ndarray:
     return starts
 
 
-def _squid_fixed_width(data: bytes, ends: np.ndarray) -> bytes | None:
+def _squid_fixed_width(data: bytes, ends: np.ndarray) -> io.BytesIO | None:
     """A copy of the chunk in which the first five characters of every line's elapsed time
     are zeros (``   120`` becomes ``000000``; ``1234567`` becomes ``0000067``), so that no
     line has the empty fields Squid's padding makes and every field is in its place. The
@@ -119,9 +119,12 @@ def _squid_fixed_width(data: bytes, ends: np.ndarray) -> bytes | None:
         and (text[starts + SQUID_ELAPSED.stop] != ord(" ")).all()  # its last digit
     ):
         return None
-    fixed = text.copy()
-    fixed[starts[:, None] + np.arange(SQUID_ELAPSED.start, SQUID_ELAPSED.stop)] = ord("0")
-    return fixed.tobytes()
+    fixed = io.BytesIO(data)
+    with fixed.getbuffer() as view:  # the BytesIO's own copy, written in place
+        padded = np.frombuffer(view, dtype=np.uint8)
+        padded[starts[:, None] + np.arange(SQUID_ELAPSED.start, SQUID_ELAPSED.stop)] = ord("0")
+        del padded
+    return fixed
 
 
 def parse_squid(data: bytes, ends: np.ndarray) -> pl.DataFrame:
@@ -130,7 +133,7 @@ def parse_squid(data: bytes, ends: np.ndarray) -> pl.DataFrame:
     if fixed is None:
         return _parse_squid_shifted(data, len(ends))
     frame = pl.read_csv(
-        io.BytesIO(fixed),
+        fixed,
         has_header=False,
         separator=" ",
         quote_char=None,
