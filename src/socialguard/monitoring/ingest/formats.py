@@ -65,9 +65,15 @@ def _per_distinct(column: pl.Series, read: Callable[[str], str | None]) -> pl.Ex
     """``read`` applied to each distinct value of a column with few of them (proxy user
     names, methods): Python per value, not per line."""
     distinct = column.drop_nulls().unique().to_list()
-    return pl.col(column.name).replace_strict(
-        distinct, [read(v) for v in distinct], default=None, return_dtype=pl.String
-    )
+    read_as = [read(v) for v in distinct]
+    col = pl.col(column.name)
+    if all(r is None or r == v for v, r in zip(distinct, read_as, strict=True)):
+        # nearly always (user names written in lower case, methods in upper): no lookup per line
+        unread = [v for v, r in zip(distinct, read_as, strict=True) if r is None]
+        if not unread:
+            return col
+        return pl.when(col.is_in(unread)).then(None).otherwise(col).alias(column.name)
+    return col.replace_strict(distinct, read_as, default=None, return_dtype=pl.String)
 
 
 def _finish(frame: pl.DataFrame) -> pl.DataFrame:

@@ -155,8 +155,10 @@ class Pipeline:
         self.setup = setup
         self.results = Results()
         self._verdicts: dict[str, dict[str, Any]] = {}
-        self._pupil_ids = {p.user_id for p in setup.people.values() if p.is_pupil}
-        self._pupils = pl.Series("user_id", sorted(self._pupil_ids), dtype=pl.Int64)
+        pupils = sorted(p.user_id for p in setup.people.values() if p.is_pupil)
+        self._pupils = pl.Series("user_id", pupils, dtype=pl.Int64)
+        self._name_keys = pl.Series("user", list(setup.names), dtype=pl.String)
+        self._name_ids = pl.Series("user_id", list(setup.names.values()), dtype=pl.Int64)
         self._authorities = pl.DataFrame(schema=AUTHORITY_SCHEMA)
         self._lock = threading.Lock()
         rows = [(u, d, s, e) for u, spans in setup.hours.items() for d, s, e in spans]
@@ -233,11 +235,11 @@ class Pipeline:
 
     def _attribute(self, good: pl.DataFrame) -> pl.DataFrame:
         """Proxy user names first; then, for lines without one (or with a name not known), the
-        lease covering the line's address at its time. Worked out once per distinct pair of
-        user name and address in the chunk (a school has hundreds, a chunk a quarter of a
-        million lines): an address with one lease over the whole chunk (nearly always) needs no
-        time; only lines from an address whose lease changes within the chunk are matched in
-        time (an as-of join)."""
+        lease covering the line's address at its time. Both are lookups in small tables (a
+        school has hundreds of names and addresses, a chunk a quarter of a million lines): an
+        address with one lease over the whole chunk (nearly always) needs no time; only lines
+        from an address whose lease changes within the chunk are matched in time (an as-of
+        join)."""
         first, last = good["ts"].min(), good["ts"].max()
         leases = self.setup.leases
         current = (
@@ -261,20 +263,13 @@ class Pipeline:
             )
             steady = dict(per_address.filter(whole).select("ip", "lease_user_id").iter_rows())
             timed = current.join(per_address.filter(~whole).select("ip"), on="ip", how="semi")
-        names, pupils = self.setup.names, self._pupil_ids
-        pairs = good.select("user", "ip").unique()
-        user_ids = []
-        for user, ip in pairs.iter_rows():
-            by_name = names.get(user) if user is not None else None
-            user_ids.append(by_name if by_name is not None else steady.get(ip))
-        table = pairs.with_columns(
-            user_id=pl.Series(user_ids, dtype=pl.Int64),
-            audience=pl.Series(
-                [UNATTRIBUTED if u is None else PUPIL if u in pupils else STAFF for u in user_ids],
-                dtype=pl.Int8,
-            ),
+        by_name = pl.col("user").replace_strict(self._name_keys, self._name_ids, default=None)
+        by_lease = pl.col("ip").replace_strict(
+            list(steady), list(steady.values()), default=None, return_dtype=pl.Int64
         )
-        frame = good.join(table, on=["user", "ip"], how="left", nulls_equal=True)
+        frame = good.with_columns(user_id=pl.coalesce(by_name, by_lease)).with_columns(
+            audience=self._audience()
+        )
         if timed is not None and timed.height:
             frame = self._in_time(frame, timed)
         return frame
@@ -301,18 +296,21 @@ class Pipeline:
             .filter(pl.col("ts") < pl.col("ends_at"))
             .select("idx", "timed_user_id")
         )
-        audience = (
+        return (
+            frame.join(matched, on="idx", how="left")
+            .with_columns(user_id=pl.coalesce("user_id", "timed_user_id"))
+            .drop("timed_user_id")
+            .with_columns(audience=self._audience())
+        )
+
+    def _audience(self) -> pl.Expr:
+        return (
             pl.when(pl.col("user_id").is_null())
             .then(UNATTRIBUTED)
             .when(pl.col("user_id").is_in(self._pupils.implode()))
             .then(PUPIL)
             .otherwise(STAFF)
-        )
-        return (
-            frame.join(matched, on="idx", how="left")
-            .with_columns(user_id=pl.coalesce("user_id", "timed_user_id"))
-            .drop("timed_user_id")
-            .with_columns(audience=audience.cast(pl.Int8))
+            .cast(pl.Int8)
         )
 
     def _categorise(self, frame: pl.DataFrame) -> pl.DataFrame:

@@ -240,3 +240,18 @@ def test_a_long_gap_in_a_chunk_converts_each_time_on_its_own() -> None:
     )
     days = [str(d) for d in pipeline._local_day(times).to_list()]
     assert days == ["2026-03-01", "2026-07-02", "2026-12-01"]
+
+
+@pytest.mark.parametrize(
+    ("names", "read"),
+    [
+        (["-", "t.jones", "", "a.b"], [None, "t.jones", None, "a.b"]),  # no lookup needed
+        (["-", "T.Jones", "t.jones", None], [None, "t.jones", "t.jones", None]),  # a lookup
+    ],
+)
+def test_proxy_names_are_read_once_per_distinct_name(
+    names: list[str | None], read: list[str | None]
+) -> None:
+    frame = pl.DataFrame({"user": names}, schema={"user": pl.String})
+    column = formats._per_distinct(frame["user"], formats._user_name)
+    assert frame.select(column)["user"].to_list() == read
