@@ -315,10 +315,12 @@ class Pipeline:
 
     def _categorise(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Each line's host and category, worked out once per distinct ``[user@]host[:port]``
-        of the whole run (the table grows with the sites seen, not with lines)."""
+        of the whole run (the table grows with the sites seen, not with lines): a join with the
+        sites known so far, and a second only when the chunk has sites not seen before."""
+        joined = frame.join(self._authorities, on="host", how="left")
         new = (
-            frame.select(pl.col("host").drop_nulls().unique())
-            .join(self._authorities, on="host", how="anti")["host"]
+            joined.filter(pl.col("bare_host").is_null() & pl.col("host").is_not_null())["host"]
+            .unique()
             .to_list()
         )
         if new:
@@ -337,9 +339,9 @@ class Pipeline:
                 known = self._authorities
                 fresh = found.join(known, on="host", how="anti")
                 self._authorities = pl.concat([known, fresh]).rechunk()
+            joined = frame.join(self._authorities, on="host", how="left")
         return (
-            frame.join(self._authorities, on="host", how="left")
-            .drop("host")
+            joined.drop("host")
             .rename({"bare_host": "host"})
             .with_columns(
                 pl.col("category").fill_null("other"), pl.col("search_engine").fill_null(False)

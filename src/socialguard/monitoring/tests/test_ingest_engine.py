@@ -255,3 +255,33 @@ def test_proxy_names_are_read_once_per_distinct_name(
     frame = pl.DataFrame({"user": names}, schema={"user": pl.String})
     column = formats._per_distinct(frame["user"], formats._user_name)
     assert frame.select(column)["user"].to_list() == read
+
+
+def test_sites_seen_in_an_earlier_chunk_are_categorised_from_the_table() -> None:
+    from socialguard.monitoring.ingest.pipeline import Pipeline, Setup
+
+    pipeline = Pipeline(
+        Setup(
+            zone="Europe/London",
+            names={},
+            people={},
+            categories={"facebook.com": "social_media", "bing.com": "search"},
+            hours={},
+            term_days=None,
+        )
+    )
+    when = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    first = [
+        _squid_line(when, 5, "M.Facebook.com:443", "-", "CONNECT"),
+        _squid_line(when, 5, "http://www.bing.com/search?q=x", "-", "GET"),
+    ]
+    later = [*first, _squid_line(when, 5, "http://news.example/", "-", "GET")]
+    for lines in (first, later):  # the second chunk: two sites known, one new
+        data, ends = _chunk(lines)
+        frame = pipeline._categorise(formats.parse_squid(data, ends).drop("bad"))
+        assert frame.select("host", "category", "search_engine").rows()[:2] == [
+            ("m.facebook.com", "social_media", False),
+            ("www.bing.com", "search", True),
+        ]
+    assert frame.row(2, named=True)["category"] == "other"
+    assert pipeline._authorities.height == 3
