@@ -285,3 +285,49 @@ def test_sites_seen_in_an_earlier_chunk_are_categorised_from_the_table() -> None
         ]
     assert frame.row(2, named=True)["category"] == "other"
     assert pipeline._authorities.height == 3
+
+
+@pytest.mark.django_db
+def test_a_file_read_in_many_small_chunks_gives_what_one_chunk_gives(
+    cast: Any, tmp_path, ingest, monkeypatch
+) -> None:
+    """Chunks prepared two at once must still be added in file order: the same totals, the
+    same bad line numbers and the same first lines as evidence as a single chunk."""
+    from socialguard.monitoring.ingest import reader
+    from socialguard.monitoring.models import FindingEvidence, MonitoringFinding
+
+    page = "http://en.wikipedia.org/w/index.php?title=Stafford&action=edit"
+    lines: list[str] = []
+    for n in range(240):
+        if n % 37 == 5:
+            lines.append("garbage")
+        elif n % 3 == 0:
+            lines.append(squid(at(0, n / 10), page, cast.teacher.username))
+        else:
+            lines.append(squid(at(0, n / 10), "http://www.bbc.co.uk/", "-", ip=f"10.0.9.{n % 7}"))
+    log = write(tmp_path / "access.log", lines)
+
+    def outcome() -> tuple[Any, ...]:
+        run = ingest(log, screen=no_screening)
+        totals = sorted(
+            TrafficSummary.objects.filter(source=run.source).values_list(
+                "day", "category", "audience", "hits", "bytes"
+            )
+        )
+        evidence = sorted(
+            FindingEvidence.objects.filter(finding__run=run).values_list("line_number", "sha256")
+        )
+        hashes = sorted(
+            MonitoringFinding.objects.filter(run=run).values_list("key", "evidence_sha256")
+        )
+        result = (run.lines_read, run.lines_bad, run.bad_line_numbers, totals, evidence, hashes)
+        MonitoringFinding.objects.all().delete()
+        TrafficSummary.objects.all().delete()
+        run.source.files.all().delete()  # read the same file again from its start
+        return result
+
+    whole = outcome()
+    monkeypatch.setattr(reader, "CHUNK_BYTES", 1024)  # about seven lines a chunk
+    assert outcome() == whole
+    assert whole[0] == 240 and whole[1] == 7
+    assert len(whole[4]) == 50  # the edit finding's first fifty lines, in order
