@@ -48,12 +48,16 @@ def _authority(url: pl.Expr) -> pl.Expr:
     return after_scheme.str.head(after_scheme.str.find(r"[/?#]").fill_null(1 << 30))
 
 
+NO_USER = ("-", "")  # what a log writes where no user signed in to the proxy
+
+
 def _user(col: pl.Expr) -> pl.Expr:
-    return pl.when(col.is_in(["-", ""])).then(None).otherwise(col.str.to_lowercase())
+    """The per-line form of ``_user_name``, for columns read through a mapping (CSV)."""
+    return pl.when(col.is_in(NO_USER)).then(None).otherwise(col.str.to_lowercase())
 
 
 def _user_name(name: str) -> str | None:
-    return None if name in ("-", "") else name.lower()
+    return None if name in NO_USER else name.lower()
 
 
 def _method_name(name: str) -> str | None:
@@ -215,7 +219,7 @@ def parse_combined(data: bytes, expected_lines: int) -> pl.DataFrame:
         .dt.convert_time_zone("UTC")
         .dt.cast_time_unit("ms"),
         ip=pl.col("1"),
-        user=_user(pl.col("2")),
+        user=_per_distinct(parts["2"], _user_name),
         method=method,
         url=url,
         host=_authority(url),

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 from urllib.parse import unquote_plus
 from zoneinfo import ZoneInfo
@@ -91,8 +92,8 @@ class Evidence:
     at: datetime | None
     line: str
 
-    @property
-    def sha256(self) -> str:
+    @cached_property
+    def sha256(self) -> str:  # read for the finding's hash and again for the line's row
         return hashlib.sha256(self.line.encode()).hexdigest()
 
 

@@ -137,31 +137,27 @@ def test_an_error_in_a_chunk_reaches_the_caller() -> None:
 
 
 @pytest.mark.django_db
-def test_days_are_the_schools_local_days_across_the_clocks_changing(
-    cast: Any, tmp_path, ingest
+@pytest.mark.parametrize(
+    ("times", "days"),
+    [
+        # Summer time ends at 01:00 UTC on 25 October 2026: 23:30 UTC on the 24th is 00:30 BST
+        # on the 25th; 23:30 UTC on the 25th is 23:30 GMT on the 25th.
+        (
+            [(2026, 10, 24, 22, 30), (2026, 10, 24, 23, 30), (2026, 10, 25, 23, 30)],
+            {"2026-10-24": 1, "2026-10-25": 2},
+        ),
+        # One chunk inside summer time: the one offset for the chunk is BST.
+        ([(2026, 6, 1, 22, 59), (2026, 6, 1, 23, 1)], {"2026-06-01": 1, "2026-06-02": 1}),
+    ],
+    ids=["across-the-clocks-changing", "in-summer-time"],
+)
+def test_days_are_the_schools_local_days(
+    cast: Any, tmp_path, ingest, times: list[tuple[int, ...]], days: dict[str, int]
 ) -> None:
-    # Summer time ends at 01:00 UTC on 25 October 2026: 23:30 UTC on the 24th is 00:30 BST
-    # on the 25th; 23:30 UTC on the 25th is 23:30 GMT on the 25th.
-    lines = [
-        squid(datetime(2026, 10, 24, 22, 30, tzinfo=UTC), "http://www.bbc.co.uk/", "-"),
-        squid(datetime(2026, 10, 24, 23, 30, tzinfo=UTC), "http://www.bbc.co.uk/", "-"),
-        squid(datetime(2026, 10, 25, 23, 30, tzinfo=UTC), "http://www.bbc.co.uk/", "-"),
-    ]
+    lines = [squid(datetime(*t, tzinfo=UTC), "http://www.bbc.co.uk/", "-") for t in times]
     run = ingest(write(tmp_path / "access.log", lines), screen=no_screening)
-    days = {str(r.day): r.hits for r in TrafficSummary.objects.filter(source=run.source)}
-    assert days == {"2026-10-24": 1, "2026-10-25": 2}
-
-
-@pytest.mark.django_db
-def test_summer_time_moves_a_late_request_to_the_next_day(cast: Any, tmp_path, ingest) -> None:
-    # One chunk inside summer time: the one offset for the chunk is BST.
-    lines = [
-        squid(datetime(2026, 6, 1, 22, 59, tzinfo=UTC), "http://www.bbc.co.uk/", "-"),
-        squid(datetime(2026, 6, 1, 23, 1, tzinfo=UTC), "http://www.bbc.co.uk/", "-"),
-    ]
-    run = ingest(write(tmp_path / "access.log", lines), screen=no_screening)
-    days = {str(r.day): r.hits for r in TrafficSummary.objects.filter(source=run.source)}
-    assert days == {"2026-06-01": 1, "2026-06-02": 1}
+    found = {str(r.day): r.hits for r in TrafficSummary.objects.filter(source=run.source)}
+    assert found == days
 
 
 @pytest.mark.django_db
