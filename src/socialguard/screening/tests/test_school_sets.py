@@ -55,4 +55,5 @@ def test_training_set_is_deduplicated_balanced_and_never_contains_the_holdout() 
     assert all(1500 <= tally[h] <= 3000 for h in school_sets.HEADS), tally
     assert tally["benign"] >= 0.4 * len(rows)
     assert {r["source"] for r in rows} == {"template", "hand"}
-    assert school_sets.OUT.stat().st_size < 6_000_000
+    # a bound on what each rebuild adds to history (round 3 added 1,314 hand-written sentences)
+    assert school_sets.OUT.stat().st_size < 6_500_000
