@@ -59,6 +59,7 @@ train:
 	@.venv-train/bin/python -m pip install --quiet -e '.[train]'
 	.venv-train/bin/python -m socialguard.screening.training.school_sets
 	.venv-train/bin/python -m socialguard.screening.training.encoders --out $(MODELS) --work var/train
+	.venv-train/bin/python -m socialguard.screening.training.finetune --data ../shared/data --out $(MODELS) --work var/train
 	.venv-train/bin/python -m socialguard.screening.training.semantic --data ../shared/data --models $(MODELS)
 
 # Face detection is measured on photographs shipped in scikit-image, matplotlib and scikit-learn.

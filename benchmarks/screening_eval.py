@@ -2,6 +2,11 @@
 on the project wrote and on the project's own frozen hold-out. One table per run.
 
     .venv/bin/python benchmarks/screening_eval.py [--data ../shared/data] [--json OUT.json]
+    .venv/bin/python benchmarks/screening_eval.py --dev --models var/train/next  # while tuning
+
+``--dev`` leaves hold-out v3 out (it is read once, by the heads that ship, never while choosing
+between candidates); ``--models`` screens with a candidate's model directory instead of the
+shipped one.
 
 1. Public held-out splits, never trained on (see screening/training/datasets.py): OLID test
    (offensive or not, macro-F1), HateXplain test (hate or offensive vs normal, macro-F1),
@@ -35,7 +40,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from socialguard.screening import Context, Roster, Screener
 from socialguard.screening.base import Verdict
+from socialguard.screening.detectors.semantic import SemanticDetector
 from socialguard.screening.families import FAMILIES, FAMILY_OF
+from socialguard.screening.registry import build_detectors
+from socialguard.screening.semantic import SemanticModel
 from socialguard.screening.training.datasets import load as load_public
 from socialguard.screening.training.evaluate import prf
 
@@ -259,14 +267,20 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--skip-eval-only", action="store_true")
     parser.add_argument("--school-only", action="store_true", help="only the project's own sets")
+    parser.add_argument("--dev", action="store_true", help="leave hold-out v3 out (tuning)")
+    parser.add_argument("--models", type=Path, default=None, help="a candidate model directory")
     args = parser.parse_args()
     started = time.perf_counter()
     screener = Screener.default()
+    if args.models is not None:
+        screener = Screener(build_detectors(), SemanticDetector(SemanticModel(args.models)))
     print(f"semantic stage: {'on' if screener.semantic else 'OFF (model files missing)'}")
-    results: dict[str, object] = {
-        "school hold-out v3 (frozen before tuning, errors never printed)": holdout(
+    results: dict[str, object] = {}
+    if not args.dev:
+        results["school hold-out v3 (frozen before tuning, errors never printed)"] = holdout(
             screener, "school_holdout_v3.jsonl", errors=False
-        ),
+        )
+    results |= {
         "school hold-out v2 (frozen before tuning; its errors were read)": holdout(
             screener, "school_holdout_v2.jsonl", errors=True
         ),

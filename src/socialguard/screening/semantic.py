@@ -185,12 +185,18 @@ class ContextualEncoder:
         self.tokenizer.enable_padding()
 
     def encode(self, texts: Sequence[str], *, batch: int = 1) -> np.ndarray:
-        """Unit vectors, one per text. By default each text runs alone: the int8 model
-        quantises its activations with one range per run, so a text read in a batch comes out a
-        little different with each batch it shares (cosine down to 0.97; one verdict in forty
-        changed on the public sets). One text a run is also no slower for short posts, which a
-        batch pads to its longest. Training may batch (``batch=64``) for speed."""
-        parts = []
+        """Unit vectors, one per text: the mean of the words' vectors. By default each text
+        runs alone: the int8 model quantises its activations with one range per run, so a text
+        read in a batch comes out a little different with each batch it shares (cosine down to
+        0.97; one verdict in forty changed on the public sets). One text a run is also no
+        slower for short posts, which a batch pads to its longest."""
+        return self.read(texts, batch=batch)[0]
+
+    def read(self, texts: Sequence[str], *, batch: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """Per text, the mean of its words' vectors and their element-wise maximum, each scaled
+        to unit length. The mean says what the text is about; the maximum keeps a word that
+        stands out (a "not", a threat) from being averaged away."""
+        means, peaks = [], []
         for start in range(0, len(texts), batch):
             encodings = self.tokenizer.encode_batch(list(texts[start : start + batch]))
             ids = np.array([e.ids for e in encodings], dtype=np.int64)
@@ -198,11 +204,15 @@ class ContextualEncoder:
             hidden = self.session.run(
                 None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": ids * 0}
             )[0]
-            pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-            parts.append(pooled.astype(np.float32))
-        if not parts:
-            return np.zeros((0, CONTEXT_DIMS), dtype=np.float32)
-        return _normalise_rows(np.concatenate(parts))
+            means.append((hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True))
+            peaks.append(np.where(mask[..., None] > 0, hidden, -np.inf).max(axis=1))
+        if not means:
+            empty = np.zeros((0, CONTEXT_DIMS), dtype=np.float32)
+            return empty, empty.copy()
+        return (
+            _normalise_rows(np.concatenate(means).astype(np.float32)),
+            _normalise_rows(np.concatenate(peaks).astype(np.float32)),
+        )
 
 
 @dataclass(frozen=True)
@@ -227,6 +237,11 @@ class Heads:
             for head in range(heads):
                 output[head * hidden : (head + 1) * hidden, head] = self.weights[head]
             object.__setattr__(self, "_output", output)
+
+    @property
+    def dims(self) -> int:
+        """How many values a vector the heads read has."""
+        return int(self.weights.shape[1] if self.hidden is None else self.hidden.shape[0])
 
     def scores(self, vectors: np.ndarray) -> np.ndarray:
         if self.hidden is None or self.hidden_b is None or self._output is None:
@@ -293,7 +308,14 @@ class SemanticModel:
         )
 
     def context_vectors(self, texts: Sequence[str]) -> np.ndarray:
-        return self._recent_context.rows(texts, self.contextual.encode, CONTEXT_DIMS)
+        """Per text, what the contextual heads read: the mean vector (the first
+        ``CONTEXT_DIMS`` values; the DSL's examples are matched by it) and, for heads trained on
+        it, the maximum vector after it."""
+        return self._recent_context.rows(texts, self._read, self.context_heads.dims)
+
+    def _read(self, texts: Sequence[str]) -> np.ndarray:
+        mean, peak = self.contextual.read(texts)
+        return mean if self.context_heads.dims == CONTEXT_DIMS else np.hstack([mean, peak])
 
     def context_scores(self, vectors: np.ndarray) -> np.ndarray:
         return self.context_heads.scores(vectors)

@@ -23,7 +23,7 @@ import numpy as np
 from socialguard.screening.base import Context, Detector, Finding
 from socialguard.screening.categories import category as registry_entry
 from socialguard.screening.normalise import NormalisedText
-from socialguard.screening.semantic import SemanticModel, semantic_text
+from socialguard.screening.semantic import CONTEXT_DIMS, SemanticModel, semantic_text
 
 HEAD_CATEGORY = {
     "hate": "extreme_offence",
@@ -112,7 +112,7 @@ class SemanticDetector(Detector):
                 continue
             row = row_of[index]
             found = self._flags(scores[row], staff=ctx.author_role == "staff")
-            found += self._examples(vectors[row], ctx)
+            found += self._examples(vectors[row, :CONTEXT_DIMS], ctx)
             checked = [self._check(f, scores[row]) for f in rules]
             out.append(Assessment(found, checked, ("rules", "fast", "contextual")))
         return out

@@ -112,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     model_dir = source_model(args.work)
     if args.only in (None, "onnx"):
         export_onnx(model_dir, args.out)
+        # the original model now: the fine-tuning's record (finetune.py) no longer applies
+        (args.out / "encoder.json").unlink(missing_ok=True)
     if args.only in (None, "static"):
         distill_static(model_dir, args.out)
     for path in sorted(args.out.glob("encoder*")) + sorted(args.out.glob("static*")):

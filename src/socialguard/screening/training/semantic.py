@@ -91,29 +91,37 @@ def prepare(text: str) -> str:
     return semantic_text(normalise(text).plain.text)
 
 
-def contextual_vectors(encoder: ContextualEncoder, texts: list[str], cache: Path) -> np.ndarray:
-    known: dict[str, np.ndarray] = {}
+def contextual_vectors(
+    encoder: ContextualEncoder, texts: list[str], cache: Path
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's contextual reading (``ContextualEncoder.read``: mean and maximum), read alone
+    as at run time, so the heads learn from exactly the vectors a site's posts will get."""
+    known: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if cache.exists():
         with np.load(cache, allow_pickle=False) as data:
-            known = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+            known = {
+                k: (m, p)
+                for k, m, p in zip(data["keys"].tolist(), data["means"], data["peaks"], strict=True)
+            }
     keys = [hashlib.blake2b(t.encode(), digest_size=12).hexdigest() for t in texts]
-    # Shortest first: a batch is padded to its longest row, so like lengths together run faster.
-    missing = sorted(
-        {k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items(),
-        key=lambda kv: (len(kv[1]), kv[0]),
-    )
+    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items())
     started = time.perf_counter()
     for start in range(0, len(missing), 512):
         chunk = missing[start : start + 512]
-        vectors = encoder.encode([t for _, t in chunk], batch=64)
-        known.update(zip([k for k, _ in chunk], vectors, strict=True))
+        means, peaks = encoder.read([t for _, t in chunk])
+        known.update(zip([k for k, _ in chunk], zip(means, peaks, strict=True), strict=True))
         done = start + len(chunk)
         rate = done / max(time.perf_counter() - started, 1e-9)
         print(f"  contextual: {done}/{len(missing)} new rows ({rate:.0f}/s)", file=sys.stderr)
-        if done % 4096 < 512 or done == len(missing):
+        if done % 8192 < 512 or done == len(missing):
             cache.parent.mkdir(parents=True, exist_ok=True)
-            np.savez(cache, keys=np.array(list(known)), vectors=np.stack(list(known.values())))
-    return np.stack([known[k] for k in keys])
+            np.savez(
+                cache,
+                keys=np.array(list(known)),
+                means=np.stack([m for m, _ in known.values()]),
+                peaks=np.stack([p for _, p in known.values()]),
+            )
+    return np.stack([known[k][0] for k in keys]), np.stack([known[k][1] for k in keys])
 
 
 def fit_heads(x: np.ndarray, rows: list[Row], index: np.ndarray) -> dict[str, np.ndarray]:
@@ -281,12 +289,36 @@ def out_of_fold(
     return scores
 
 
-def train(rows: list[Row], fast: np.ndarray, ctx: np.ndarray) -> dict[str, Any]:
+def encoder_cache(models: Path) -> Path:
+    """Where the contextual vectors of this encoder are kept (one file per encoder)."""
+    digest = hashlib.blake2b((models / "encoder-int8.onnx").read_bytes(), digest_size=8)
+    return Path("var/train") / f"contextual-{digest.hexdigest()}.npz"
+
+
+def tuned_without(models: Path) -> int | None:
+    """The fold of hand-written rows a fine-tuned encoder never read (``finetune.py``), or None
+    for the original encoder."""
+    about = models / "encoder.json"
+    if not about.exists():
+        return None
+    return int(json.loads(about.read_text(encoding="utf-8"))["held_fold"])
+
+
+def train(
+    rows: list[Row], fast: np.ndarray, ctx: np.ndarray, *, held_fold: int | None = None
+) -> dict[str, Any]:
+    """Heads for both stages and their thresholds. With ``held_fold`` (the encoder was
+    fine-tuned on every hand-written row but that fold's), the thresholds are chosen on that
+    fold and the public validation rows only: rows the encoder has read would promise more."""
     base, val_idx, fold = split(rows)
     fast_oof = out_of_fold(fast, rows, base, val_idx, fold)
     ctx_oof = out_of_fold(ctx, rows, base, val_idx, fold)
     everything = np.arange(len(rows))
     flagged = rule_heads(rows, val_idx)
+    if held_fold is not None:
+        unseen = (fold[val_idx] == -1) | (fold[val_idx] == held_fold)
+        val_idx, fast_oof, ctx_oof = val_idx[unseen], fast_oof[unseen], ctx_oof[unseen]
+        flagged = flagged[unseen]
     out = choose_thresholds(rows, val_idx, fast_oof, ctx_oof, flagged)
     out["fast"] = fit_heads(fast, rows, everything)
     out["ctx"] = fit_heads(ctx, rows, everything)
@@ -364,7 +396,7 @@ def held_out_figures(
     flag = dict(zip(names, model["flag"], strict=True))
     figures: dict[str, Any] = {}
     for name, rows in held.items():
-        vectors = contextual_vectors(encoder, [prepare(r.text) for r in rows], cache)
+        vectors = np.hstack(contextual_vectors(encoder, [prepare(r.text) for r in rows], cache))
         scores = head_scores(model["ctx"], vectors)
         hate = scores[:, names.index("hate")] >= flag["hate"]
         offensive = (
@@ -387,11 +419,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--models", type=Path, required=True)
-    parser.add_argument("--cache", type=Path, default=Path("var/train/contextual-cache.npz"))
+    parser.add_argument("--cache", type=Path, default=None, help="default: one per encoder")
     parser.add_argument("--out", type=Path, default=None, help="heads.npz, metrics.json here")
     args = parser.parse_args(argv)
     out = args.out or args.models
     out.mkdir(parents=True, exist_ok=True)
+    args.cache = args.cache or encoder_cache(args.models)
     rows, held = load(args.data)
     print(f"training rows: {len(rows)}", file=sys.stderr)
     texts = [prepare(r.text) for r in rows]
@@ -400,8 +433,8 @@ def main(argv: list[str] | None = None) -> int:
         args.models / "encoder-int8.onnx", args.models / "encoder-tokenizer.json", threads=2
     )
     fast = static.encode(texts)
-    ctx = contextual_vectors(encoder, texts, args.cache)
-    model = train(rows, fast, ctx)
+    ctx = np.hstack(contextual_vectors(encoder, texts, args.cache))
+    model = train(rows, fast, ctx, held_fold=tuned_without(args.models))
     # the out-of-fold validation scores, for a look at the thresholds without retraining
     np.savez(args.cache.parent / "validation-scores.npz", **model["oof"])
     np.savez_compressed(
