@@ -23,8 +23,10 @@ TRAINING = Path(__file__).resolve().parents[2] / "src/socialguard/screening/trai
 def test_the_words_are_new_to_the_rules_and_to_the_training_data() -> None:
     rules_only = Screener(build_detectors()).screen(DISCLOSURE, Context(author_role="pupil"))
     assert not rules_only.escalate and not rules_only.findings
-    for path in TRAINING.glob("*.jsonl"):
-        assert "never wake up" not in path.read_text(encoding="utf-8").lower()
+    # what the heads and the encoder learn from: every hand-written row that shares no six
+    # words in a row with a hold-out, and the template rows (school_sets.py)
+    trained = (TRAINING / "school_train.jsonl").read_text(encoding="utf-8").lower()
+    assert "never wake up" not in trained
 
 
 def test_a_disclosure_in_new_words_reaches_the_dsl_within_seconds(page, cast) -> None:  # type: ignore[no-untyped-def]

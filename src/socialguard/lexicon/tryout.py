@@ -24,7 +24,7 @@ from socialguard.screening.base import Context, HouseRule
 from socialguard.screening.detectors.house_rules import HouseRulesDetector
 from socialguard.screening.detectors.phrases import SafeguardingPhraseDetector
 from socialguard.screening.normalise import normalise
-from socialguard.screening.semantic import semantic_text
+from socialguard.screening.semantic import CONTEXT_DIMS, semantic_text
 from socialguard.sites.models import Site
 
 RECENT = 200
@@ -134,7 +134,8 @@ def try_example(*, text: str, organisation_id: int) -> Tryout:
     sample = recent_sample(organisation_id=organisation_id)
     if not sample:
         return _result(text, sample, [])
-    vectors = model.context_vectors([semantic_text(normalise(c.body).plain.text) for c in sample])
+    texts = [semantic_text(normalise(c.body).plain.text) for c in sample]
+    vectors = model.context_vectors(texts)[:, :CONTEXT_DIMS]  # the mean, as examples are matched
     candidate = model.example_vectors((text,))[0]
     similarity = vectors @ candidate
     order = np.argsort(-similarity)

@@ -239,7 +239,7 @@ def test_the_engine_blocks_extreme_offence_and_members_never_see_it(cast, client
 def test_findings_are_shown_with_clauses_and_personal_data_masked(cast, client):
     site = live_site(cast)
     member(site, cast.pupil, cast.line_manager)
-    post(site, cast.pupil, "text me on 07700 900123 after school")
+    post(site, cast.pupil, "Can someone help me with homework? Ring me on 07700 900123.")
     client.force_login(cast.comms)
     page = client.get(reverse("moderation:queue")).content.decode()
     assert "07700 900123" not in page

@@ -11,7 +11,7 @@ from socialguard.community.tests.factories import live_site, member, post
 
 pytestmark = pytest.mark.django_db
 
-TEXT = "text me on 07700 900123 after school"
+TEXT = "Can someone help me with homework? Ring me on 07700 900123."
 
 
 def _masked_item(cast):  # type: ignore[no-untyped-def]

@@ -22,7 +22,8 @@ are then trained on every row.
   sexual content
   every head (flag)                ... but never flagging more than 3 % of the validation's
                                    ordinary school posts (hard negatives: lessons, idioms, grief,
-                                   supportive replies), since ten heads add up their false alarms
+                                   supportive replies), since ten heads add up their false alarms,
+                                   and never below 0.5 (``FLAG_FLOOR``)
   every head, fast stage (gate)    the score reached by 90 % of validation positives, but never
                                    passing more than 2 % of ordinary school posts per head (the
                                    contextual stage costs milliseconds; pupils' and the public's
@@ -77,6 +78,11 @@ BENIGN_GATE_LIMIT = 0.02
 # ordinary school posts (hard negatives): ten heads each flagging a few per cent of ordinary
 # posts add up to a false alarm on one post in four
 BENIGN_FLAG_LIMIT = 0.03
+# ... and never below this: alone, the meaning model calls a post only where it reads it as more
+# likely than not. The validation's hard negatives are not everyday posts: with the fine-tuned
+# encoder, F2 put the grooming head at 0.16, where "this is my volcano, it is taller than my
+# little brother's!" (0.36) went to the leads as grooming.
+FLAG_FLOOR = 0.5
 CLEAR_QUANTILE = 0.02
 # A rule's finding skips the contextual check where the fast stage reads its category at or
 # above ``confirm``: chosen so that 99 % of the validation rows there are true examples.
@@ -344,6 +350,7 @@ def choose_thresholds(
         flag = max(
             choose(head, ctx_val, y),
             float(np.quantile(ctx_val[benign], 1 - BENIGN_FLAG_LIMIT)),
+            FLAG_FLOOR,
         )
         gate = max(
             quantile_of_positives(fast_val, y, 1 - GATE_RECALL),
@@ -463,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
             "gate_recall": GATE_RECALL,
             "benign_gate_limit_per_head": BENIGN_GATE_LIMIT,
             "benign_flag_limit_per_head": BENIGN_FLAG_LIMIT,
+            "flag_floor": FLAG_FLOOR,
             "confirm_precision": CONFIRM_PRECISION,
             "clear_quantile": CLEAR_QUANTILE,
             "clear_cap": CLEAR_CAP,
