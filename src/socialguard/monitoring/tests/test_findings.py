@@ -229,3 +229,16 @@ def test_a_changed_evidence_line_no_longer_verifies(cast: Any, tmp_path, ingest)
     line.line = line.line.replace("facebook", "example")
     line.save()
     assert not evidence_verifies(finding=finding)
+
+
+def test_a_pupils_ordinary_game_searches_are_not_findings(cast: Any, tmp_path, ingest) -> None:
+    """Round 2 of the screening models read "fortnite update" as grooming at 0.93 and made a
+    finding for every pupil who searched it (docs/monitoring.md); the real screening here."""
+    pupil = cast.pupil.username
+    lines = [
+        squid(at(0, 1), "http://www.google.co.uk/search?q=fortnite+update", pupil),
+        squid(at(0, 2), "http://www.bing.com/search?q=roman+soldiers", pupil),
+        squid(at(0, 3), "http://www.google.co.uk/search?q=minecraft+seeds+with+villages", pupil),
+    ]
+    ingest(write(tmp_path / "a.log", lines))
+    assert not MonitoringFinding.objects.filter(clause="A.2.3").exists()

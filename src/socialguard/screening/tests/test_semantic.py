@@ -59,6 +59,20 @@ def test_ordinary_school_posts_go_to_nobody(text: str) -> None:
     assert verdict.action != "block"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the e-safety lesson, blocked as grooming before round 3
+        "never share your address or send photos to strangers",
+        "E-safety reminder: do not send pictures to people you only know online.",
+    ],
+)
+def test_a_staff_e_safety_lesson_is_not_an_image_request(text: str) -> None:
+    verdict = SCREENER.screen(text, STAFF)
+    assert verdict.action == "allow", verdict.findings
+    assert not verdict.escalate
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="known miss of the shipped heads: a negated hateful statement still reads as hate "
