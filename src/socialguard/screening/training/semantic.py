@@ -13,7 +13,9 @@ Thresholds are chosen on a validation set, for a stated aim: every hand-written 
 written and re-typed), scored **out of fold** (four folds, a sentence and its re-typed copy in
 the same fold, each fold's heads trained on everything else), and a seeded 15 % of the public
 rows (never trained on while choosing). A threshold chosen on rows from the templates the heads
-learnt from would promise a recall that words nobody templated never get. The heads that ship
+learnt from would promise a recall that words nobody templated never get. Where the encoder was
+fine-tuned (``finetune.py``; its ``encoder.json`` names the fold it never read), only that fold's
+hand-written rows and the public validation rows choose the thresholds. The heads that ship
 are then trained on every row.
 
   safeguarding heads and threats   recall first: the contextual threshold with the best F2
