@@ -11,8 +11,9 @@ labels and weights as ``semantic.fit_heads``), so word order and negation can mo
 - **What it may learn from**: every training row of ``datasets.load`` except the rows that choose
   the thresholds afterwards: the seeded 15 % of public rows, and the hand-written school rows of
   fold ``HELD_FOLD`` (a sentence and its re-typed copy together). The heads' thresholds are then
-  chosen on those rows only (``semantic.py --validation-fold``), which this encoder never read, so
-  the promised recall is one it earns on words it has not seen.
+  chosen on those rows only (``encoder.json`` names the fold; ``semantic.tuned_without``),
+  which this encoder never read, so the promised recall is one it earns on words it has not
+  seen.
 - **What it keeps**: the mean of a text's word vectors stays close to the original model's (a
   cosine loss against the shipped int8 encoder's vectors, weight ``KEEP``), because the DSL's
   example sentences are matched by that mean (``EXAMPLE_THRESHOLD``) and a paraphrase must stay
@@ -44,12 +45,13 @@ from socialguard.screening.semantic import ContextualEncoder
 from socialguard.screening.training.datasets import HEADS, Row, load
 from socialguard.screening.training.encoders import export_onnx, source_model
 from socialguard.screening.training.semantic import (
-    HAND_WEIGHT,
     SEED,
     contextual_vectors,
     encoder_cache,
+    head_targets,
     prepare,
     split,
+    weighted_loss,
 )
 
 HELD_FOLD = 0  # the hand-written rows of this fold are never read here: they choose thresholds
@@ -93,9 +95,12 @@ def batches(lengths: np.ndarray, rng: random.Random) -> list[np.ndarray]:
     return out
 
 
-def fine_tune(model_dir: Path, texts: list[str], rows: list[Row], keep: np.ndarray, work: Path):
-    """Train the encoder in place on ``texts`` (labels from ``rows``, targets for the kept mean
-    in ``keep``) and return it, with the tokenizer it read them with."""
+def fine_tune(
+    model_dir: Path, texts: list[str], rows: list[Row], keep: np.ndarray, work: Path
+) -> Path:
+    """Fine-tune the model in ``model_dir`` on ``texts`` (labels from ``rows``, targets for the
+    kept mean in ``keep``) and return the directory under ``work`` it is saved to, with its
+    tokenizer."""
     import torch
     from tokenizers import Tokenizer
     from transformers import AutoModel
@@ -106,13 +111,8 @@ def fine_tune(model_dir: Path, texts: list[str], rows: list[Row], keep: np.ndarr
     tokenizer.enable_truncation(MAX_LENGTH)
     encoded = tokenizer.encode_batch(texts)
     lengths = np.array([len(e.ids) for e in encoded])
-    labels = np.array([[r.labels.get(h, 0) for h in HEADS] for r in rows], dtype=np.float32)
-    known = np.array([[h in r.labels for h in HEADS] for r in rows], dtype=np.float32)
-    weight = np.array([HAND_WEIGHT if r.source == "school_hand" else 1.0 for r in rows])
-    mask_w = known * weight[:, None].astype(np.float32)
-    positives, total = (labels * mask_w).sum(0), mask_w.sum(0)
-    w_pos = torch.from_numpy(total / (2 * np.maximum(positives, 1.0)))
-    w_neg = torch.from_numpy(total / (2 * np.maximum(total - positives, 1.0)))
+    labels, cells, pos, neg = head_targets(rows)
+    w_pos, w_neg = torch.from_numpy(pos), torch.from_numpy(neg)
 
     bert = AutoModel.from_pretrained(str(model_dir))
     for parameter in bert.embeddings.parameters():
@@ -155,11 +155,8 @@ def fine_tune(model_dir: Path, texts: list[str], rows: list[Row], keep: np.ndarr
         mean_unit = torch.nn.functional.normalize(mean, dim=-1)
         peak_unit = torch.nn.functional.normalize(peak, dim=-1)
         logits = classifier(torch.cat([mean_unit, peak_unit], dim=-1))
-        y = torch.from_numpy(labels[batch])
-        m = torch.from_numpy(mask_w[batch])
-        weights = m * (y * w_pos + (1 - y) * w_neg)
-        bce = torch.nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none")
-        label_loss = (bce * weights).sum() / weights.sum().clamp(min=1e-9)
+        y, m = torch.from_numpy(labels[batch]), torch.from_numpy(cells[batch])
+        label_loss = weighted_loss(logits, y, m, w_pos, w_neg)
         target = torch.from_numpy(np.ascontiguousarray(keep[batch], dtype=np.float32))
         keep_loss = (1 - (mean_unit * target).sum(-1)).mean()
         loss = label_loss + KEEP * keep_loss

@@ -132,26 +132,43 @@ def contextual_vectors(
     return np.stack([known[k][0] for k in keys]), np.stack([known[k][1] for k in keys])
 
 
+def head_targets(rows: list[Row]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What every head learns from ``rows`` (float32): labels (rows x heads), per-cell weights
+    (0 where a row's source says nothing about the head, ``HAND_WEIGHT`` for a hand-written row,
+    else 1), and each head's positive and negative class weight, so that each class weighs half
+    of the head's total (as scikit-learn's "balanced")."""
+    labels = np.array([[r.labels.get(n, 0) for n in HEADS] for r in rows], dtype=np.float32)
+    known = np.array([[n in r.labels for n in HEADS] for r in rows], dtype=np.float32)
+    weight = np.array([HAND_WEIGHT if r.source == "school_hand" else 1.0 for r in rows])
+    cells = known * weight[:, None].astype(np.float32)
+    positives, total = (labels * cells).sum(0), cells.sum(0)
+    w_pos = total / (2 * np.maximum(positives, 1.0))
+    w_neg = total / (2 * np.maximum(total - positives, 1.0))
+    return labels, cells, w_pos.astype(np.float32), w_neg.astype(np.float32)
+
+
+def weighted_loss(logits: Any, y: Any, cells: Any, w_pos: Any, w_neg: Any) -> Any:
+    """Binary cross-entropy over a batch (torch tensors), weighed as ``head_targets`` says."""
+    import torch
+
+    weights = cells * (y * w_pos + (1 - y) * w_neg)
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none")
+    return (loss * weights).sum() / weights.sum().clamp(min=1e-9)
+
+
 def fit_heads(x: np.ndarray, rows: list[Row], index: np.ndarray) -> dict[str, np.ndarray]:
     """One small network per head (``HIDDEN`` ReLU units, then one logit), all heads trained at
-    once on the rows ``index``: binary cross-entropy where a row's source labels the head
-    (missing labels weigh nothing), each class weighed to half of the head's total (as
-    scikit-learn's "balanced"), hand-written rows ``HAND_WEIGHT`` times a generated one. Fixed
-    seed, one thread: the same rows always give the same weights."""
+    once on the rows ``index`` with ``weighted_loss``. Fixed seed, one thread: the same rows
+    always give the same weights."""
     import torch
 
     torch.manual_seed(SEED)
     torch.set_num_threads(1)
     k, h, dims = len(HEADS), HIDDEN, x.shape[1]
-    labels = np.array([[r.labels.get(n, 0) for n in HEADS] for r in (rows[i] for i in index)])
-    known = np.array([[n in r.labels for n in HEADS] for r in (rows[i] for i in index)])
-    weight = np.array([HAND_WEIGHT if rows[i].source == "school_hand" else 1.0 for i in index])
+    labels, cells, pos, neg = head_targets([rows[i] for i in index])
     xt = torch.from_numpy(np.ascontiguousarray(x[index], dtype=np.float32))
-    yt = torch.from_numpy(labels.astype(np.float32))
-    mt = torch.from_numpy(known.astype(np.float32) * weight[:, None].astype(np.float32))
-    positives, total = (yt * mt).sum(0), mt.sum(0)
-    w_pos = total / (2 * positives.clamp(min=1.0))
-    w_neg = total / (2 * (total - positives).clamp(min=1.0))
+    yt, mt = torch.from_numpy(labels), torch.from_numpy(cells)
+    w_pos, w_neg = torch.from_numpy(pos), torch.from_numpy(neg)
     w1 = torch.nn.Parameter(torch.randn(dims, k * h) / dims**0.5)
     b1 = torch.nn.Parameter(torch.zeros(k * h))
     w2 = torch.nn.Parameter(torch.randn(k, h) / h**0.5)
@@ -164,10 +181,7 @@ def fit_heads(x: np.ndarray, rows: list[Row], index: np.ndarray) -> dict[str, np
             batch = permutation[start : start + BATCH]
             layer = torch.relu(xt[batch] @ w1 + b1).view(len(batch), k, h)
             logits = (layer * w2).sum(-1) + b2
-            y, m = yt[batch], mt[batch]
-            weights = m * (y * w_pos + (1 - y) * w_neg)
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none")
-            loss = (loss * weights).sum() / weights.sum().clamp(min=1e-9)
+            loss = weighted_loss(logits, yt[batch], mt[batch], w_pos, w_neg)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
