@@ -9,9 +9,9 @@ with lines."""
 from __future__ import annotations
 
 import hashlib
+import queue
 import re
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -162,6 +162,7 @@ class Pipeline:
         self._name_ids = pl.Series("user_id", list(setup.names.values()), dtype=pl.Int64)
         self._authorities = pl.DataFrame(schema=AUTHORITY_SCHEMA)
         self._lock = threading.Lock()
+        self._screening = threading.Lock()
         rows = [(u, d, s, e) for u, spans in setup.hours.items() for d, s, e in spans]
         self._hours = pl.DataFrame(
             rows, schema=["user_id", "weekday", "start", "end"], orient="row"
@@ -441,18 +442,29 @@ class Pipeline:
         )
         if rows.height:
             prepared.searches = rows.select("idx", "user_id", "day", "q", "ts", "host")
+            self._screen(rows["q"].unique().to_list())
+
+    def _screen(self, searches: list[str]) -> None:
+        """Each distinct search screened once a run, by the thread that first meets it (one at
+        a time: the other goes on parsing meanwhile); a search's verdict depends on its words
+        alone, so the order chunks are prepared in changes nothing."""
+        screen = self.setup.screen
+        assert screen is not None
+        with self._screening:
+            new = [q for q in searches if q not in self._verdicts]
+            if not new:
+                return
+            decoded = [" ".join(unquote_plus(q).split())[:300] for q in new]
+            for q, text, verdict in zip(new, decoded, screen(decoded), strict=True):
+                self._verdicts[q] = {**verdict, "query": text}
 
     def _screened(self, rows: pl.DataFrame | None) -> pl.DataFrame | None:
-        """The searches the screening engine flags, each distinct search screened once a run
-        (here, in file order, on one thread)."""
+        """The searches the screening engine flagged (each was screened as its chunk was
+        prepared)."""
         if rows is None or self.setup.screen is None:
             return None
-        new = [q for q in rows["q"].unique().to_list() if q not in self._verdicts]
-        if new:
-            decoded = [" ".join(unquote_plus(q).split())[:300] for q in new]
-            for q, text, verdict in zip(new, decoded, self.setup.screen(decoded), strict=True):
-                self._verdicts[q] = {**verdict, "query": text}
-        flagged = [q for q, v in self._verdicts.items() if v.get("flag")]
+        # Only this chunk's searches are looked up: another thread may be adding verdicts.
+        flagged = [q for q in rows["q"].unique().to_list() if self._verdicts[q].get("flag")]
         if not flagged:
             return None
         rows = rows.filter(pl.col("q").is_in(flagged))
@@ -474,24 +486,54 @@ def prepared_in_order(
     work: Callable[[Chunk], Prepared],
     *,
     workers: int = 2,
-    ahead: int = 3,
+    ahead: int = 4,
 ) -> Iterator[Prepared]:
     """``work`` (parse and prepare) for each chunk on ``workers`` threads, the results in the
     chunks' order, never more than ``ahead`` chunks read and not yet handed on, so memory is
     bounded by the chunk size, not the file's. Polars and numpy release the GIL, so the
-    threads use the machine's cores while the caller adds each result to the run."""
+    threads use the machine's cores while the caller adds each result to the run.
+
+    The file is read on a thread of its own, so a worker that finishes finds the next chunk
+    read even while the caller is busy with an earlier one; an error reading the file reaches
+    the caller in its place in the order, as does an error in a chunk's work."""
+    room = threading.Semaphore(ahead)
+    handed: queue.Queue[Future[Prepared] | BaseException | None] = queue.Queue()
+    stopping = threading.Event()
+    source = iter(chunks)
+
+    def read(pool: ThreadPoolExecutor) -> None:
+        while True:
+            room.acquire()
+            if stopping.is_set():
+                return
+            try:
+                chunk = next(source)
+            except StopIteration:
+                handed.put(None)
+                return
+            except BaseException as error:  # handed to the caller, raised there
+                handed.put(error)
+                return
+            handed.put(pool.submit(work, chunk))
+
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
-        waiting: deque[Future[Prepared]] = deque()
+        reader = threading.Thread(target=read, args=(pool,), name="ingest-read", daemon=True)
+        reader.start()
         try:
-            for chunk in chunks:
-                waiting.append(pool.submit(work, chunk))
-                if len(waiting) >= ahead:
-                    yield waiting.popleft().result()
-            while waiting:
-                yield waiting.popleft().result()
+            while (item := handed.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                result = item.result()
+                yield result
+                room.release()
         finally:
-            for future in waiting:
-                future.cancel()
+            stopping.set()
+            room.release()  # a reader waiting for room wakes, sees the stop and ends
+            reader.join()
+            while not handed.empty():
+                left = handed.get_nowait()
+                if isinstance(left, Future):
+                    left.cancel()
 
 
 def week_of(day: date) -> date:

@@ -36,9 +36,22 @@ def line_ends(data: bytes) -> np.ndarray:
 @dataclass
 class Chunk:
     data: bytes  # whole lines, each ending in b"\n"
-    ends: np.ndarray  # the offset in ``data`` of each line's b"\n", one per line
     first_line: int  # 1-based number of its first line in the file
     end_offset: int  # uncompressed offset just after its last line
+    read_to: int = 0  # how far into the file as stored (compressed or not) it was read
+    ends_known: np.ndarray | None = None
+
+    @property
+    def ends(self) -> np.ndarray:
+        """The offset in ``data`` of each line's b"\n", one per line: found when first asked
+        for, by whichever thread parses the chunk, not by the one reading the file."""
+        if self.ends_known is None:
+            self.ends_known = line_ends(self.data)
+        return self.ends_known
+
+    @property
+    def starts_file(self) -> bool:
+        return self.end_offset == len(self.data)
 
     @property
     def lines(self) -> int:
@@ -46,13 +59,14 @@ class Chunk:
 
     def line(self, index: int) -> str:
         """The text of the chunk's line ``index`` (0-based), as it was written."""
-        start = int(self.ends[index - 1]) + 1 if index else 0
-        text = self.data[start : int(self.ends[index])]
+        ends = self.ends
+        start = int(ends[index - 1]) + 1 if index else 0
+        text = self.data[start : int(ends[index])]
         return text.decode("utf-8", "replace").rstrip("\r")
 
 
 class LogFile:
-    """An open log: ``fingerprint``, then ``chunks(offset, lines_before)``."""
+    """An open log: ``fingerprint``, then ``chunks(offset)``."""
 
     def __init__(self, source: str | os.PathLike[str] | IO[bytes], name: str | None = None):
         if isinstance(source, (str, os.PathLike)):
@@ -89,17 +103,16 @@ class LogFile:
         except (OSError, ValueError):
             return 0
 
-    def chunks(
-        self, *, offset: int, lines_before: int, progress: Progress | None = None
-    ) -> Iterator[Chunk]:
-        """Whole lines after ``offset`` (bytes of uncompressed text), in chunks."""
+    def chunks(self, *, offset: int, progress: Progress | None = None) -> Iterator[Chunk]:
+        """Whole lines after ``offset`` (bytes of uncompressed text), in chunks. Their lines
+        are not counted here, so that reading stays cheap: the caller numbers them (sets
+        ``first_line``) in file order, once they are parsed."""
         if offset >= len(self._head):
             self._skip(offset - len(self._head))
             pending = b""
         else:
             pending = self._head[offset:]
         start = offset
-        line_no = lines_before + 1
         while True:
             block = self.stream.read(CHUNK_BYTES)
             if block:
@@ -116,10 +129,8 @@ class LogFile:
                 end = pending.rfind(b"\n") + 1
                 whole, pending = pending[:end], pending[end:]
             if whole:
-                ends = line_ends(whole)
                 start += len(whole)
-                yield Chunk(data=whole, ends=ends, first_line=line_no, end_offset=start)
-                line_no += len(ends)
+                yield Chunk(data=whole, first_line=0, end_offset=start, read_to=self.raw_position())
             if progress is not None:
                 progress(self.raw_position(), self.total)
             if not block:

@@ -56,7 +56,7 @@ def _parse(source: LogSource, log: LogFile, header: list[str] | None) -> Callabl
             mapping=source.column_mapping,
             time_format=source.time_format,
             zone=settings.TIME_ZONE,
-            skip_header=chunk.first_line == 1,
+            skip_header=chunk.starts_file,
         )
     return lambda chunk: formats.parse_squid(chunk.data, chunk.ends)
 
@@ -135,11 +135,16 @@ def ingest_file(
             offset, before = (known.offset, known.lines) if known else (0, 0)
             pipeline = Pipeline(setup_for(source=source, screen=screen))
             parse = _parse(source, log, header)
-            chunks = log.chunks(offset=offset, lines_before=before, progress=progress)
+            chunks = log.chunks(offset=offset)
             for prepared in prepared_in_order(chunks, lambda c: pipeline.prepare(parse(c), c)):
-                pipeline.feed(prepared)
                 chunk = prepared.chunk
-                offset, before = chunk.end_offset, chunk.first_line + chunk.lines - 1
+                chunk.first_line = before + 1
+                pipeline.feed(prepared)
+                offset, before = chunk.end_offset, before + chunk.lines
+                if progress is not None:
+                    progress(chunk.read_to, log.total)
+            if progress is not None:
+                progress(log.raw_position(), log.total)
         except ApplicationError as error:
             return _fail(run, by, error.message, started)
         except (OSError, EOFError, ValueError) as error:
@@ -239,20 +244,38 @@ def _finish(
 
 
 def _add_totals(source: LogSource, results: Results) -> None:
+    """The run's day totals added to the source's, in three queries whatever their number: the
+    rows already there read once, each one's counts raised in the database (an update adds to
+    what is there, so two runs at once lose nothing), the new ones inserted together."""
+    if not results.totals:
+        return
+    days = {day for day, _, _ in results.totals}
+    have = {
+        (row.day, row.category, row.audience): row
+        for row in TrafficSummary.objects.filter(source=source, day__in=days).only(
+            "pk", "day", "category", "audience"
+        )
+    }
+    new, changed = [], []
     for (day, category, audience), (hits, size) in results.totals.items():
-        updated = TrafficSummary.objects.filter(
-            source=source, day=day, category=category, audience=audience
-        ).update(hits=F("hits") + hits, bytes=F("bytes") + size)
-        if not updated:
-            TrafficSummary.objects.create(
-                organisation_id=source.organisation_id,
-                source=source,
-                day=day,
-                category=category,
-                audience=audience,
-                hits=hits,
-                bytes=size,
+        row = have.get((day, category, audience))
+        if row is None:
+            new.append(
+                TrafficSummary(
+                    organisation_id=source.organisation_id,
+                    source=source,
+                    day=day,
+                    category=category,
+                    audience=audience,
+                    hits=hits,
+                    bytes=size,
+                )
             )
+        else:
+            row.hits, row.bytes = F("hits") + hits, F("bytes") + size
+            changed.append(row)
+    TrafficSummary.objects.bulk_update(changed, ["hits", "bytes"], batch_size=500)
+    TrafficSummary.objects.bulk_create(new, batch_size=500)
 
 
 # -- leases and aliases ----------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_the_fixed_width_copy_leaves_the_evidence_as_it_was_written() -> None:
     when = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     lines = [_squid_line(when, 5, "http://www.bbc.co.uk/", "-", "GET")] * 3
     data, ends = _chunk(lines)
-    chunk = Chunk(data=data, ends=ends, first_line=1, end_offset=len(data))
+    chunk = Chunk(data=data, first_line=1, end_offset=len(data))
     formats.parse_squid(data, ends)
     assert [chunk.line(i) for i in range(3)] == lines
 
@@ -134,6 +134,34 @@ def test_an_error_in_a_chunk_reaches_the_caller() -> None:
         for result in prepared_in_order(iter(range(6)), work):
             got.append(result)
     assert got == [0, 1]
+
+
+def test_an_error_reading_the_file_reaches_the_caller_after_the_chunks_before_it() -> None:
+    def chunks() -> Any:
+        yield 0
+        yield 1
+        raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+
+    got = []
+    with pytest.raises(EOFError, match="end-of-stream"):
+        for result in prepared_in_order(chunks(), lambda chunk: chunk):
+            got.append(result)
+    assert got == [0, 1]
+
+
+def test_a_caller_that_stops_early_stops_the_reading() -> None:
+    read: list[int] = []
+
+    def chunks() -> Any:
+        for n in range(100):
+            read.append(n)
+            yield n
+
+    for result in prepared_in_order(chunks(), lambda chunk: chunk, ahead=2):
+        if result == 3:
+            break
+    assert not [t for t in threading.enumerate() if t.name == "ingest-read"]  # it has ended
+    assert len(read) <= 4 + 2  # those handed on, and no more than two ahead
 
 
 @pytest.mark.django_db
@@ -210,7 +238,7 @@ def test_an_address_leased_to_two_pupils_in_turn_is_matched_in_time(
     from socialguard.monitoring.setup import setup_for
 
     pipeline = Pipeline(setup_for(source=source, screen=no_screening))
-    chunk = next(LogFile(log).chunks(offset=0, lines_before=0))
+    chunk = next(LogFile(log).chunks(offset=0))
     attributed = pipeline._attribute(formats.parse_squid(chunk.data, chunk.ends).drop("bad"))
     by_line = dict(attributed.select("idx", "user_id").iter_rows())
     assert by_line == {0: cast.pupil.pk, 1: other.pk, 2: other.pk, 3: cast.pupil.pk, 4: None}
