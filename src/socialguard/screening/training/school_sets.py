@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from socialguard.screening.training.datasets import ENCODER_HAND_LINES
+
 SEED = 20261202
 HEADS = (
     "hate",
@@ -2414,15 +2416,31 @@ def build() -> list[dict[str, object]]:
     # The hand rows' re-typing has its own random stream, so adding a hand row leaves every
     # template row as it was (their embeddings stay cached under var/train).
     typing = random.Random(SEED + 1)  # noqa: S311
-    for number, row in enumerate(hand_rows(), 1):
+    later = []
+
+    def add_hand(number: int, row: dict[str, Any]) -> None:
         heads = tuple(str(h) for h in row["heads"])
         b.add(str(row["text"]), heads, "hand", number)
         b.add(_vary(str(row["text"]).lower(), adult=False, rng=typing), heads, "hand", number)
+
+    for number, row in enumerate(hand_rows(), 1):
+        if number > ENCODER_HAND_LINES:
+            later.append((number, row))
+        else:
+            add_hand(number, row)
     for fam in POSITIVE + BENIGN:
         b.family(fam)
     if b.shortfalls:
         print("short of target:", ", ".join(b.shortfalls), file=sys.stderr)
     b.rng.shuffle(b.rows)
+    # Lines written after the encoder was fine-tuned come last, in an order of their own, so
+    # every row before them is where it was (``datasets.ENCODER_HAND_LINES``).
+    start = len(b.rows)
+    for number, row in later:
+        add_hand(number, row)
+    tail = b.rows[start:]
+    random.Random(SEED + 3).shuffle(tail)  # noqa: S311
+    b.rows[start:] = tail
     return drop_leaks(b.rows)
 
 

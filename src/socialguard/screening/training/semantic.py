@@ -61,7 +61,7 @@ from socialguard.screening.semantic import (
     StaticEncoder,
     semantic_text,
 )
-from socialguard.screening.training.datasets import HEADS, Row, load
+from socialguard.screening.training.datasets import ENCODER_HAND_LINES, HEADS, Row, load
 
 SEED = 20261202
 HIDDEN = 64  # units per head
@@ -284,9 +284,14 @@ def split(rows: list[Row]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         ]
     )
     groups = sorted({r.group for r in rows if r.source == "school_hand"})
-    shuffled = random.Random(SEED + 2)  # noqa: S311
-    shuffled.shuffle(groups)
-    fold_of = {g: i % FOLDS for i, g in enumerate(groups)}
+    # The lines the encoder was fine-tuned with keep the folds they had then; lines written
+    # later are dealt into the folds on their own (``datasets.ENCODER_HAND_LINES``).
+    first = [g for g in groups if g <= ENCODER_HAND_LINES]
+    later = [g for g in groups if g > ENCODER_HAND_LINES]
+    random.Random(SEED + 2).shuffle(first)  # noqa: S311
+    random.Random(SEED + 4).shuffle(later)  # noqa: S311
+    fold_of = {g: i % FOLDS for i, g in enumerate(first)}
+    fold_of |= {g: i % FOLDS for i, g in enumerate(later)}
     fold = np.array([fold_of[r.group] if r.source == "school_hand" else -1 for r in rows])
     return np.flatnonzero(~validation), np.flatnonzero(validation), fold
 
@@ -317,28 +322,37 @@ def encoder_cache(models: Path) -> Path:
     return Path("var/train") / f"contextual-{digest.hexdigest()}.npz"
 
 
-def tuned_without(models: Path) -> int | None:
-    """The fold of hand-written rows a fine-tuned encoder never read (``finetune.py``), or None
-    for the original encoder."""
+def tuned_without(models: Path) -> frozenset[int] | None:
+    """The hand-written rows (by line of ``school_hand.jsonl``) a fine-tuned encoder read while
+    it learnt (``finetune.py`` writes them to ``encoder.json``), or None for the original
+    encoder, which read none. A row written after the encoder was tuned is one it never read."""
     about = models / "encoder.json"
     if not about.exists():
         return None
-    return int(json.loads(about.read_text(encoding="utf-8"))["held_fold"])
+    return frozenset(int(g) for g in json.loads(about.read_text(encoding="utf-8"))["read_groups"])
+
+
+def unread(
+    rows: list[Row], val_idx: np.ndarray, fold: np.ndarray, read: frozenset[int]
+) -> np.ndarray:
+    """Which validation rows the encoder never read: the public ones, and the hand-written
+    ones whose line is not among ``read``."""
+    return np.array([fold[i] == -1 or rows[i].group not in read for i in val_idx], dtype=bool)
 
 
 def train(
-    rows: list[Row], fast: np.ndarray, ctx: np.ndarray, *, held_fold: int | None = None
+    rows: list[Row], fast: np.ndarray, ctx: np.ndarray, *, read: frozenset[int] | None = None
 ) -> dict[str, Any]:
-    """Heads for both stages and their thresholds. With ``held_fold`` (the encoder was
-    fine-tuned on every hand-written row but that fold's), the thresholds are chosen on that
-    fold and the public validation rows only: rows the encoder has read would promise more."""
+    """Heads for both stages and their thresholds. With ``read`` (the hand-written rows a
+    fine-tuned encoder learnt from), the thresholds are chosen on the other hand-written rows
+    and the public validation rows only: rows the encoder has read would promise more."""
     base, val_idx, fold = split(rows)
     fast_oof = out_of_fold(fast, rows, base, val_idx, fold)
     ctx_oof = out_of_fold(ctx, rows, base, val_idx, fold)
     everything = np.arange(len(rows))
     flagged = rule_heads(rows, val_idx)
-    if held_fold is not None:
-        unseen = (fold[val_idx] == -1) | (fold[val_idx] == held_fold)
+    if read is not None:
+        unseen = unread(rows, val_idx, fold, read)
         val_idx, fast_oof, ctx_oof = val_idx[unseen], fast_oof[unseen], ctx_oof[unseen]
         flagged = flagged[unseen]
     out = choose_thresholds(rows, val_idx, fast_oof, ctx_oof, flagged)
@@ -457,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     fast = static.encode(texts)
     ctx = np.hstack(contextual_vectors(encoder, texts, args.cache))
-    model = train(rows, fast, ctx, held_fold=tuned_without(args.models))
+    model = train(rows, fast, ctx, read=tuned_without(args.models))
     # the out-of-fold validation scores, for a look at the thresholds without retraining
     np.savez(args.cache.parent / "validation-scores.npz", **model["oof"])
     np.savez_compressed(
