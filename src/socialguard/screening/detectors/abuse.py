@@ -6,7 +6,9 @@
 The phrases live in ``rules/abuse.json``; what each category does (block, route) is the category
 registry's. Reporting or quoting abuse, counter-speech, negation and harmless idioms ("the kids
 killed it tonight") never cite A.5.6. The slur lexicon ships as hashes only
-(models/slur_hashes.json), so it stays in code.
+(models/slur_hashes.json), so it stays in code; where one of its words is also an ordinary word
+("pros and cons", "homo sapiens", the river Niger), the rules file says in which words
+(``ordinary_words``).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def _slur_hashes() -> frozenset[str]:
 @lru_cache(maxsize=65536)
 def _is_slur(term: str) -> bool:
     """Words repeat across messages, so each is hashed once per process."""
-    return hashlib.blake2b(term.encode(), digest_size=8).hexdigest() in _slur_hashes()
+    return _hash(term) in _slur_hashes()
 
 
 @lru_cache(maxsize=65536)
@@ -47,6 +49,25 @@ def _is_squeezed_slur(word: str) -> bool:
 @lru_cache(maxsize=65536)
 def _is_slur_either_way(word: str) -> bool:
     return _is_slur(word) or _is_squeezed_slur(word)
+
+
+# The in-group forms of a racial slur (ending in -a, and their squeezed spellings), as hashes:
+# reclaimed in African American English and, in the Davidson et al. tweets, mostly offensive
+# language rather than hate (Sap et al. 2019, "The Risk of Racial Bias in Hate Speech Detection":
+# classifiers that read them as hate flag Black authors' posts far more often). They are held for
+# a moderator as offensive language (A.4.5), not blocked as hate; the meaning model still reads
+# the message for hate, harassment and threats.
+RECLAIMED = frozenset(
+    {"2a4424e5b1d5e2ab", "af1937318636a8ea", "da9fff06a1c4ad65", "99e143a3f77ad192"}
+)
+
+
+def _hash(term: str) -> str:
+    return hashlib.blake2b(term.encode(), digest_size=8).hexdigest()
+
+
+def _reclaimed(word: str) -> bool:
+    return _hash(word) in RECLAIMED or _hash(_REPEATS.sub(r"\1", word)) in RECLAIMED
 
 
 def _slurs(lowered: str) -> list[tuple[int, int]]:
@@ -85,10 +106,15 @@ class AbuseDetector(Detector):
         if not hits:
             return []
         harmless = rules.spans("harmless", lowered)
+        ordinary = (
+            rules.spans("ordinary_words", lowered) if any(r is None for r, _, _ in hits) else []
+        )
         found: list[Finding] = []
         for rule, start, end in hits:
             if any(s <= start < e for s, e in harmless):
                 continue
+            if rule is None and any(s <= start and end <= e for s, e in ordinary):
+                continue  # a word of the lexicon used as an ordinary word ("pros and cons")
             if (
                 rule is not None
                 and "not_negated" in rule.conditions
@@ -102,6 +128,19 @@ class AbuseDetector(Detector):
             reportable = rule is None or "not_reported" in rule.conditions
             if reportable and rules.search("reporting", lowered[max(0, start - 60) : start]):
                 found.append(self._reported(o_start, o_end))
+            elif rule is None and _reclaimed(lowered[start:end]):
+                found.append(
+                    self.finding(
+                        category="tone",
+                        start=o_start,
+                        end=o_end,
+                        clauses=("A.4.5",),
+                        severity="medium",
+                        score=0.8,
+                        explanation="A reclaimed form of a racial slur: offensive language for a "
+                        "moderator to read (A.4.5); hate (A.5.6) only if it is aimed at someone.",
+                    )
+                )
             elif rule is None:
                 found.append(
                     self.finding(

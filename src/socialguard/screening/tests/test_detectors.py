@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+
 import pytest
 
 from socialguard.screening import Context, HouseRule, Roster, Screener
@@ -125,6 +127,46 @@ def test_abuse_positive(text: str, expected: str) -> None:
 def test_harmless_uses_never_cite_a56(text: str) -> None:
     verdict = SCREENER.screen(text, Context(roster=ROSTER))
     assert "A.5.6" not in verdict.clauses and verdict.action != "block"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We listed the pros and cons of school uniform",
+        "Chilli con carne for lunch on Thursday",
+        "Homo sapiens evolved in Africa about 300,000 years ago",
+        "The River Niger flows through Mali and Niger",
+        "Year 5 walked part of Offa's Dyke path",
+    ],
+)
+def test_a_lexicon_word_used_as_an_ordinary_word_is_no_slur(text: str) -> None:
+    verdict = SCREENER.screen(text, Context(roster=ROSTER))
+    assert "extreme_offence" not in {f.category for f in verdict.findings}
+    assert verdict.action != "block"
+
+
+def test_the_same_words_aimed_at_someone_still_block() -> None:
+    for text in ("you are such a homo", "shut up you dyke"):
+        verdict = SCREENER.screen(text, Context(author_role="pupil"))
+        assert "extreme_offence" in {f.category for f in verdict.findings}, text
+        assert verdict.action == "block", text
+
+
+def test_a_reclaimed_form_is_offensive_language_for_a_moderator_not_hate() -> None:
+    # rot13, so the slur is not written out here (the lexicon itself ships as hashes)
+    reclaimed, hard = (
+        codecs.decode("jnffhc zl avttn", "rot13"),
+        codecs.decode("lbh ner n avttre", "rot13"),
+    )
+    found = SCREENER.screen(reclaimed, Context(author_role="pupil")).findings
+    rules = {f.category for f in found if f.detector == "abuse"}
+    assert rules == {"tone"} and all(
+        "A.5.6" not in f.clauses for f in found if f.detector == "abuse"
+    )
+    assert SCREENER.screen(reclaimed, Context(author_role="pupil")).action == "review"
+    hard_found = SCREENER.screen(hard, Context(author_role="pupil"))
+    assert "extreme_offence" in {f.category for f in hard_found.findings if f.detector == "abuse"}
+    assert hard_found.action == "block"
 
 
 def test_reporting_abuse_is_not_extreme_offence_but_reaches_the_dsl() -> None:
