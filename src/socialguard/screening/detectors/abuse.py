@@ -128,34 +128,32 @@ class AbuseDetector(Detector):
             reportable = rule is None or "not_reported" in rule.conditions
             if reportable and rules.search("reporting", lowered[max(0, start - 60) : start]):
                 found.append(self._reported(o_start, o_end))
-            elif rule is None and _reclaimed(lowered[start:end]):
-                found.append(
-                    self.finding(
-                        category="tone",
-                        start=o_start,
-                        end=o_end,
-                        clauses=("A.4.5",),
-                        severity="medium",
-                        score=0.8,
-                        explanation="A reclaimed form of a racial slur: offensive language for a "
-                        "moderator to read (A.4.5); hate (A.5.6) only if it is aimed at someone.",
-                    )
-                )
             elif rule is None:
-                found.append(
-                    self.finding(
-                        category="extreme_offence",
-                        start=o_start,
-                        end=o_end,
-                        clauses=("A.5.6",),
-                        severity="critical",
-                        score=0.95,
-                        explanation="A slur: extreme offence (A.5.6).",
-                    )
-                )
+                found.append(self._slur(o_start, o_end, reclaimed=_reclaimed(lowered[start:end])))
             else:
                 found.append(rule.finding(self, start=o_start, end=o_end))
         return found
+
+    def _slur(self, start: int, end: int, *, reclaimed: bool) -> Finding:
+        if reclaimed:
+            return self.finding(
+                category="tone",
+                start=start,
+                end=end,
+                clauses=("A.4.5",),
+                severity="medium",
+                explanation="A reclaimed form of a racial slur: offensive language for a "
+                "moderator to read (A.4.5); hate (A.5.6) only if it is aimed at someone.",
+            )
+        return self.finding(
+            category="extreme_offence",
+            start=start,
+            end=end,
+            clauses=("A.5.6",),
+            severity="critical",
+            score=0.95,
+            explanation="A slur: extreme offence (A.5.6).",
+        )
 
     def _reported(self, start: int, end: int) -> Finding:
         return self.finding(
