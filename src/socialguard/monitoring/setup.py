@@ -174,12 +174,14 @@ def _verdict(verdict: Any, registry: Any) -> dict[str, Any]:
     }
 
 
-def _names(source: LogSource, people: Iterable[User]) -> dict[str, int]:
+def _names(source: LogSource, people: Iterable[tuple[int, str, str]]) -> dict[str, int]:
+    """``people``: (id, username, e-mail) of each active person."""
     names: dict[str, int] = {}
-    for person in people:
-        key = person.email if source.match_users_by == MatchUsersBy.EMAIL else person.username
+    by_email = source.match_users_by == MatchUsersBy.EMAIL
+    for user_id, username, email in people:
+        key = email if by_email else username
         if key:
-            names[key.strip().lower()] = person.pk
+            names[key.strip().lower()] = user_id
     for proxy_name, user_id in UserAlias.objects.filter(source=source).values_list(
         "proxy_name", "user_id"
     ):
@@ -190,18 +192,23 @@ def _names(source: LogSource, people: Iterable[User]) -> dict[str, int]:
 def setup_for(*, source: LogSource, screen: Any = None) -> Setup:
     organisation = source.organisation
     roles = _roles(organisation)
-    users = list(User.objects.filter(organisation=organisation, is_active=True))
+    # Rows, not model instances: a school has a thousand people or more, read at every run.
+    users = list(
+        User.objects.filter(organisation=organisation, is_active=True).values_list(
+            "pk", "school_id", "username", "email"
+        )
+    )
     people = {}
     staff: dict[int, set[str]] = {}
-    for user in users:
-        held = roles.get(user.pk, set())
+    for user_id, school_id, _, _ in users:
+        held = roles.get(user_id, set())
         is_pupil = Role.PUPIL in held and not held & STAFF_ROLES
-        people[user.pk] = Person(user.pk, is_pupil, user.school_id)
+        people[user_id] = Person(user_id, is_pupil, school_id)
         if not is_pupil:
-            staff[user.pk] = held & STAFF_ROLES or {Role.STAFF}
+            staff[user_id] = held & STAFF_ROLES or {Role.STAFF}
     return Setup(
         zone=django_settings.TIME_ZONE,
-        names=_names(source, users),
+        names=_names(source, ((pk, name, email) for pk, _, name, email in users)),
         people=people,
         categories=domain_categories(organisation=organisation),
         hours=_hours(organisation, staff),
