@@ -18,6 +18,9 @@ shipped one.
 3. The project's school-style sets: hold-out v2 (written before tuning, frozen: recall per head,
    false flags on benign posts, correct routing), hold-out v1 and the development set (per
    policy family, as before).
+4. The identity hold-out (``tests/data/identity_holdout.jsonl``, written before round 5's tuning
+   by a hand that never saw the training sets, frozen): per functional kind, the share read as
+   hate; hate macro-F1; and how many statements that are not hate are held for any reason.
 Messages from the public sets are screened as contributions by the public (so the contextual
 stage reads them, as it would on a site).
 """
@@ -232,6 +235,36 @@ def holdout(screener: Screener, name: str, *, errors: bool) -> dict[str, object]
     return report
 
 
+def identity(screener: Screener, name: str = "identity_holdout.jsonl") -> dict[str, object]:
+    """Statements that name people for who they are, in the kinds published functional tests
+    probe: hate (derogation, dehumanisation, threats, exclusion, implicit, evasive spelling,
+    hateful questions) and not hate (warm, plain, counter-speech, reporting, negation, honest
+    questions, scorn for things that are not people's identity, members speaking of themselves).
+    Figures only: like hold-out v3, its messages and errors are never shown (frozen, not tuned on).
+    """
+    rows = [json.loads(line) for line in (DATA / name).open() if line.strip()]
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    pairs, any_flag = [], []
+    for row in rows:
+        context = Context(author_role=row["author_role"], roster=ROSTER)
+        verdict = screener.screen(row["text"], context)
+        hate = int("extreme_offence" in live(verdict))
+        by_kind[f"{'hateful' if row['hateful'] else 'not hateful'}: {row['kind']}"].append(hate)
+        pairs.append((int(row["hateful"]), hate))
+        if not row["hateful"]:
+            any_flag.append(int(verdict.action != "allow"))
+    report: dict[str, object] = {
+        kind: {"read as hate": round(sum(v) / len(v), 3), "n": len(v)}
+        for kind, v in sorted(by_kind.items())
+    }
+    report["hate (all kinds)"] = macro(pairs)
+    report["not hateful: held for any reason"] = {
+        "rate": round(sum(any_flag) / max(len(any_flag), 1), 3),
+        "n": len(any_flag),
+    }
+    return report
+
+
 def school_style(screener: Screener, name: str) -> dict[str, dict[str, float]]:
     rows = [json.loads(line) for line in (DATA / name).open()]
     pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -269,6 +302,9 @@ def main() -> int:
     parser.add_argument("--school-only", action="store_true", help="only the project's own sets")
     parser.add_argument("--dev", action="store_true", help="leave hold-out v3 out (tuning)")
     parser.add_argument("--models", type=Path, default=None, help="a candidate model directory")
+    parser.add_argument(
+        "--identity", action="store_true", help="with --dev: the identity hold-out's figures too"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     screener = Screener.default()
@@ -279,6 +315,10 @@ def main() -> int:
     if not args.dev:
         results["school hold-out v3 (frozen before tuning, errors never printed)"] = holdout(
             screener, "school_holdout_v3.jsonl", errors=False
+        )
+    if not args.dev or args.identity:
+        results["identity statements (hold-out, frozen before tuning, errors never printed)"] = (
+            identity(screener)
         )
     results |= {
         "school hold-out v2 (frozen before tuning; its errors were read)": holdout(
