@@ -92,6 +92,19 @@ def _slurs(lowered: str) -> list[tuple[int, int]]:
     return spans
 
 
+def counter_speech(text: NormalisedText) -> bool:
+    """Whether the message quotes, reports, rejects or denies hate ("saying X are ... is wrong",
+    "someone wrote ... and got excluded", "it's a myth that ..."): the abuse rules' lists
+    ``counter_speech`` and ``counter_speech_unless`` ("I'm not racist but ..." never is), read on
+    the plain text, where quotation marks survive. The encoder reads such a message much as it
+    reads the hate inside it, so the structure is the rules' to say."""
+    plain = text.plain.text
+    rules = ruleset("abuse")
+    return rules.search("counter_speech", plain) and not rules.search(
+        "counter_speech_unless", plain
+    )
+
+
 class AbuseDetector(Detector):
     name = "abuse"
     clauses = ("A.5.6", "5.5", "A.4.5")
@@ -126,7 +139,12 @@ class AbuseDetector(Detector):
                 continue
             o_start, o_end = view.span(start, end)
             reportable = rule is None or "not_reported" in rule.conditions
-            if reportable and rules.search("reporting", lowered[max(0, start - 60) : start]):
+            if reportable and (
+                rules.search("reporting", lowered[max(0, start - 60) : start])
+                # a whole message of counter-speech quotes a hateful phrase; a slur in it is
+                # judged by its own window only ("hating them is wrong, you <slur>")
+                or (rule is not None and counter_speech(text))
+            ):
                 found.append(self._reported(o_start, o_end))
             elif rule is None:
                 found.append(self._slur(o_start, o_end, reclaimed=_reclaimed(lowered[start:end])))

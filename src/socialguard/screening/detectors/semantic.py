@@ -10,7 +10,10 @@ It is the engine's second look at a message, after the rules:
 - a rule's safeguarding or abuse finding whose head reads far below every true example
   (``clear``) is kept for the record but no longer routes or blocks: "never share your address
   or send photos to strangers" is an e-safety lesson, not grooming;
-- a message close in meaning to an example the DSL added is flagged as theirs.
+- a message close in meaning to an example the DSL added is flagged as theirs;
+- the hate head's reading of a message that quotes, reports, rejects or denies hate (counter-
+  speech, by the abuse rules' lists) is kept for the record only: the encoder reads "saying X
+  are vermin is wrong" much as it reads "X are vermin".
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import numpy as np
 
 from socialguard.screening.base import Context, Detector, Finding
 from socialguard.screening.categories import category as registry_entry
+from socialguard.screening.detectors.abuse import counter_speech
 from socialguard.screening.normalise import NormalisedText
 from socialguard.screening.semantic import CONTEXT_DIMS, SemanticModel, semantic_text
 
@@ -111,7 +115,7 @@ class SemanticDetector(Detector):
                 out.append(Assessment([], list(rules), ("rules", "fast")))
                 continue
             row = row_of[index]
-            found = self._flags(scores[row], staff=ctx.author_role == "staff")
+            found = self._flags(scores[row], texts[index], staff=ctx.author_role == "staff")
             found += self._examples(vectors[row, :CONTEXT_DIMS], ctx)
             checked = [self._check(f, scores[row]) for f in rules]
             out.append(Assessment(found, checked, ("rules", "fast", "contextual")))
@@ -130,13 +134,28 @@ class SemanticDetector(Detector):
         score = float(fast_row[self.model.names.index(head)])
         return score < self.model.thresholds.confirm[head]
 
-    def _flags(self, scores: np.ndarray, *, staff: bool) -> list[Finding]:
+    def _flags(self, scores: np.ndarray, text: NormalisedText, *, staff: bool) -> list[Finding]:
         flag = self.model.thresholds.flag
         found = []
         for name, score in zip(self.model.names, scores.tolist(), strict=True):
             if score < flag[name] or (staff and name in CHILDREN_HEADS):
                 continue
             entry = registry_entry(HEAD_CATEGORY[name])
+            if name == "hate" and counter_speech(text):
+                found.append(
+                    self.finding(
+                        category=CLEARED,
+                        start=0,
+                        end=0,
+                        severity="info",
+                        score=score,
+                        clauses=entry.clauses,
+                        explanation=f"The meaning reads as {entry.label.lower()} ({score:.0%}), "
+                        "but the message quotes, reports, rejects or denies it; kept for the "
+                        "record only.",
+                    )
+                )
+                continue
             found.append(
                 self.finding(
                     category=entry.code,

@@ -7,8 +7,10 @@ import codecs
 import pytest
 
 from socialguard.screening import Context, HouseRule, Roster, Screener
+from socialguard.screening.detectors.abuse import counter_speech
 from socialguard.screening.detectors.contact import nhs_checksum_ok, upn_check_letter_ok
 from socialguard.screening.families import FAMILY_OF
+from socialguard.screening.normalise import normalise
 
 ROSTER = Roster.from_dict(
     {
@@ -301,3 +303,50 @@ def test_screen_many_matches_screen() -> None:
 def test_unknown_audience_is_refused() -> None:
     with pytest.raises(ValueError, match="audience"):
         Context(audience="twitter")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Saying "travellers are thieves" is just racist.',
+        "ppl who say muslims r dirty r bullies",
+        "Anyone who calls disabled children freaks should be ashamed of themselves.",
+        "hating someone because they're gay is never ok",
+        "it's not ok to laugh at people for wearing a turban",
+        "A boy on the bus shouted that Polish people should go home and he got banned.",
+        "It's a myth that refugees come here for the money.",
+        "what a horrible thing to say about jewish people",
+        "There is no place for racism at our school.",
+    ],
+)
+def test_counter_speech_is_told_from_hate(text: str) -> None:
+    assert counter_speech(normalise(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "muslims are disgusting",
+        "I'm not racist but immigrants are ruining this town",
+        "people who say refugees are parasites are right",
+        "hating travellers is fine, they deserve it",
+        "saying gay people are disgusting is wrong, but it's true",
+        "i agree with the man who said somalis should go home, that's not racist",
+    ],
+)
+def test_hate_dressed_as_counter_speech_is_not_cleared(text: str) -> None:
+    assert not counter_speech(normalise(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "saying trans people are disgusting is just wrong",
+        "people who say gay people are vile are bullies",
+        "someone wrote that muslims are dirty on the wall so i told a teacher",
+    ],
+)
+def test_counter_speech_quoting_hate_is_not_cited_as_hate(text: str) -> None:
+    verdict = SCREENER.screen(text, Context(author_role="pupil"))
+    live = {f.category for f in verdict.findings if f.severity != "info"}
+    assert "extreme_offence" not in live, verdict.findings
