@@ -73,18 +73,72 @@ def test_a_staff_e_safety_lesson_is_not_an_image_request(text: str) -> None:
     assert not verdict.escalate
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss of the shipped heads: a negated hateful statement still reads as hate "
-    "(docs/screening.md, what still misses)",
-)
 def test_negation_changes_the_meaning() -> None:
+    # the counter-speech lists read "that is a horrible thing to say" (xfail until they came)
     hateful = SCREENER.screen("muslims are disgusting and should get out of this country", PUPIL)
     negated = SCREENER.screen(
         "I don't think muslims are disgusting, that is a horrible thing to say", PUPIL
     )
     assert "extreme_offence" in {f.category for f in hateful.findings}
     assert "extreme_offence" not in {f.category for f in negated.findings if f.severity != "info"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known miss of the shipped heads: a bare negated insult about a group still reads as "
+    "hate to the meaning model (docs/screening.md, what still misses)",
+)
+def test_a_bare_negation_is_not_hate() -> None:
+    verdict = SCREENER.screen("muslims are not disgusting", PUPIL)
+    assert "extreme_offence" not in {f.category for f in verdict.findings if f.severity != "info"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our Sikh neighbours brought langar food round for the whole street at Vaisakhi.",
+        "my two dads came to sports day and cheered louder than anyone",
+        "i think its brilliant that our school has a muslim prayer room now",
+        "there are loads of polish shops in our town and they sell amazing cakes",
+        "why do jewish people light candles at hanukkah?",
+    ],
+)
+def test_naming_people_for_who_they_are_is_not_hate(text: str) -> None:
+    verdict = SCREENER.screen(text, PUPIL)
+    assert "extreme_offence" not in {f.category for f in verdict.findings if f.severity != "info"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known misses of the shipped heads: a kind word about a group still reads as hate "
+    "(docs/screening.md, what still misses)",
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gay people are just normal people",
+        "immigrants work really hard in our hospital",
+        "i love my muslim neighbours they are so kind",
+        "Refugees deserve a safe home like anyone else.",
+        "i dont hate gay people",
+    ],
+)
+def test_kind_words_about_a_group_are_not_hate(text: str) -> None:
+    verdict = SCREENER.screen(text, PUPIL)
+    assert "extreme_offence" not in {f.category for f in verdict.findings if f.severity != "info"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "refugees are parasites and should be sent back",
+        "trans people are mentally ill freaks",
+        "disabled kids shouldnt be allowed in normal schools, they hold everyone back",
+    ],
+)
+def test_hate_without_slurs_is_still_hate(text: str) -> None:
+    verdict = SCREENER.screen(text, PUPIL)
+    assert "extreme_offence" in {f.category for f in verdict.findings}, verdict.findings
 
 
 def test_a_paraphrase_of_the_dsls_example_is_flagged_and_quotes_it() -> None:
