@@ -105,6 +105,18 @@ def counter_speech(text: NormalisedText) -> bool:
     )
 
 
+def names_people(text: NormalisedText) -> bool:
+    """Whether the message names people for who they are (a religion, race, colour, nationality,
+    immigration status, sexual orientation, gender identity, sex, disability or age: the abuse
+    rules' list ``identity``) or refers to a group ("they", "those people", "go back where you
+    came from": ``group_reference``). Hate (A.5.6) is against people for who they are: without
+    either, "spiders are disgusting" or "clowns should be banned" is not hate, whatever the
+    meaning model reads into its shape."""
+    plain = text.plain.text
+    rules = ruleset("abuse")
+    return rules.search("identity", plain) or rules.search("group_reference", plain)
+
+
 class AbuseDetector(Detector):
     name = "abuse"
     clauses = ("A.5.6", "5.5", "A.4.5")

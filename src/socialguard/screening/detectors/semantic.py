@@ -12,8 +12,9 @@ It is the engine's second look at a message, after the rules:
   or send photos to strangers" is an e-safety lesson, not grooming;
 - a message close in meaning to an example the DSL added is flagged as theirs;
 - the hate head's reading of a message that quotes, reports, rejects or denies hate (counter-
-  speech, by the abuse rules' lists) is kept for the record only: the encoder reads "saying X
-  are vermin is wrong" much as it reads "X are vermin".
+  speech, by the abuse rules' lists), or that names no one for who they are ("spiders are
+  disgusting"), is kept for the record only: the encoder reads "saying X are vermin is wrong"
+  much as it reads "X are vermin", and "clowns should be banned" much as "X should be banned".
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import numpy as np
 
 from socialguard.screening.base import Context, Detector, Finding
 from socialguard.screening.categories import category as registry_entry
-from socialguard.screening.detectors.abuse import counter_speech
+from socialguard.screening.detectors.abuse import counter_speech, names_people
 from socialguard.screening.normalise import NormalisedText
 from socialguard.screening.semantic import CONTEXT_DIMS, SemanticModel, semantic_text
 
@@ -141,7 +142,8 @@ class SemanticDetector(Detector):
             if score < flag[name] or (staff and name in CHILDREN_HEADS):
                 continue
             entry = registry_entry(HEAD_CATEGORY[name])
-            if name == "hate" and counter_speech(text):
+            why_not = self._not_hate(text) if name == "hate" else None
+            if why_not:
                 found.append(
                     self.finding(
                         category=CLEARED,
@@ -151,8 +153,7 @@ class SemanticDetector(Detector):
                         score=score,
                         clauses=entry.clauses,
                         explanation=f"The meaning reads as {entry.label.lower()} ({score:.0%}), "
-                        "but the message quotes, reports, rejects or denies it; kept for the "
-                        "record only.",
+                        f"but {why_not}; kept for the record only.",
                     )
                 )
                 continue
@@ -170,6 +171,16 @@ class SemanticDetector(Detector):
                 )
             )
         return found
+
+    @staticmethod
+    def _not_hate(text: NormalisedText) -> str | None:
+        """Why the hate head's reading does not stand, if it does not: the encoder reads the
+        shape of a sentence ("X are disgusting") more than who X is or what is said of it."""
+        if not names_people(text):
+            return "the message names no one for who they are"
+        if counter_speech(text):
+            return "the message quotes, reports, rejects or denies it"
+        return None
 
     def _examples(self, vector: np.ndarray, context: Context) -> list[Finding]:
         if not context.safeguarding_examples:

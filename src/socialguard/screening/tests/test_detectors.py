@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 from socialguard.screening import Context, HouseRule, Roster, Screener
-from socialguard.screening.detectors.abuse import counter_speech
+from socialguard.screening.detectors.abuse import counter_speech, names_people
 from socialguard.screening.detectors.contact import nhs_checksum_ok, upn_check_letter_ok
 from socialguard.screening.families import FAMILY_OF
 from socialguard.screening.normalise import normalise
@@ -350,3 +350,30 @@ def test_counter_speech_quoting_hate_is_not_cited_as_hate(text: str) -> None:
     verdict = SCREENER.screen(text, Context(author_role="pupil"))
     live = {f.category for f in verdict.findings if f.severity != "info"}
     assert "extreme_offence" not in live, verdict.findings
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("our new neighbours are a Sikh family", True),
+        ("the wheelchair users at the match", True),
+        ("they should all go back where they came from", True),
+        ("go back to your own country", True),
+        ("refugees crossing in small boats", True),
+        ("spiders are disgusting and should be wiped out", False),
+        ("clowns are creepy and should be banned", False),
+        ("school dinners on a friday", False),
+    ],
+)
+def test_names_people_for_who_they_are(text: str, named: bool) -> None:
+    assert names_people(normalise(text)) == named
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["spiders are disgusting and should be wiped out", "clowns are creepy and should be banned"],
+)
+def test_scorn_for_things_is_not_hate(text: str) -> None:
+    verdict = SCREENER.screen(text, Context(author_role="pupil"))
+    assert "extreme_offence" not in {f.category for f in verdict.findings if f.severity != "info"}
+    assert any(f.category == "context_cleared" for f in verdict.findings), verdict.findings
