@@ -112,9 +112,40 @@ def names_people(text: NormalisedText) -> bool:
     came from": ``group_reference``). Hate (A.5.6) is against people for who they are: without
     either, "spiders are disgusting" or "clowns should be banned" is not hate, whatever the
     meaning model reads into its shape."""
-    plain = text.plain.text
     rules = ruleset("abuse")
-    return rules.search("identity", plain) or rules.search("group_reference", plain)
+    views = (text.plain.text, text.folded.text)  # folded: leet undone ("j3ws")
+    if any(rules.search(name, v) for name in ("identity", "group_reference") for v in views):
+        return True
+    near = _near_identity()
+    return any(
+        len(word) >= NEAR_MIN and _one_off(word, near)
+        for view in views
+        for word in _WORD.findall(view)
+    )
+
+
+NEAR_MIN = 5  # letters a word needs before a misspelling of it counts
+_WORD = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=1)
+def _near_identity() -> frozenset[str]:
+    """The identity words and every form of them with one letter left out."""
+    words = ruleset("abuse").fragments["IDENTITY_WORDS"].split("|")
+    return frozenset(
+        w for word in words if len(word) >= NEAR_MIN for w in (word, *_deletions(word))
+    )
+
+
+def _deletions(word: str) -> tuple[str, ...]:
+    return tuple(word[:i] + word[i + 1 :] for i in range(len(word)))
+
+
+def _one_off(word: str, near: frozenset[str]) -> bool:
+    """Whether ``word`` is an identity word or one letter off one (left out, added, changed or
+    two swapped, by shared one-letter deletions): a true word's deletions also pass, so short
+    ordinary words are kept out by ``NEAR_MIN``."""
+    return word in near or any(w in near for w in _deletions(word))
 
 
 class AbuseDetector(Detector):

@@ -109,6 +109,7 @@ class Ruleset:
     lists: dict[str, Any]
     examples_context: dict[str, str]
     prefilter: Any = field(repr=False)
+    fragments: dict[str, str] = field(default_factory=dict)  # as written, unexpanded
 
     def matching(self, text: str) -> list[Rule]:
         """The rules with a match anywhere in ``text``, in file order: one RE2 pass for all."""
@@ -230,6 +231,7 @@ def load(path: Path) -> Ruleset:
         lists=lists,
         examples_context=dict(data.get("examples_context", {})),
         prefilter=prefilter,
+        fragments=dict(data.get("fragments", {})),
     )
 
 

@@ -360,6 +360,9 @@ def test_counter_speech_quoting_hate_is_not_cited_as_hate(text: str) -> None:
         ("they should all go back where they came from", True),
         ("go back to your own country", True),
         ("refugees crossing in small boats", True),
+        ("j3ws", True),  # leet, undone by the folded view
+        ("imigrants and musiims", True),  # a letter left out, a letter changed
+        ("our homework is disgusting", False),
         ("spiders are disgusting and should be wiped out", False),
         ("clowns are creepy and should be banned", False),
         ("school dinners on a friday", False),
