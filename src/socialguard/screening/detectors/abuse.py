@@ -105,6 +105,19 @@ def counter_speech(text: NormalisedText) -> bool:
     )
 
 
+def negated_hate(text: NormalisedText) -> bool:
+    """Whether the message denies a derogatory word of people ("X are not disgusting"), disowns
+    a belief ("I don't think X are dirty") or says no hate is felt ("I don't hate X"): the
+    abuse rules' list ``negated_hate``, unless ``counter_speech_unless`` ("... but they should
+    leave"). Only derogatory words are denied here: "X are not welcome" and "X are not human"
+    deny nothing hateful and stay as the meaning model reads them."""
+    plain = text.plain.text
+    rules = ruleset("abuse")
+    return rules.search("negated_hate", plain) and not rules.search(
+        "counter_speech_unless", plain
+    )
+
+
 def names_people(text: NormalisedText) -> bool:
     """Whether the message names people for who they are (a religion, race, colour, nationality,
     immigration status, sexual orientation, gender identity, sex, disability or age: the abuse

@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 from socialguard.screening import Context, HouseRule, Roster, Screener
-from socialguard.screening.detectors.abuse import counter_speech, names_people
+from socialguard.screening.detectors.abuse import counter_speech, names_people, negated_hate
 from socialguard.screening.detectors.contact import nhs_checksum_ok, upn_check_letter_ok
 from socialguard.screening.families import FAMILY_OF
 from socialguard.screening.normalise import normalise
@@ -380,3 +380,22 @@ def test_scorn_for_things_is_not_hate(text: str) -> None:
     verdict = SCREENER.screen(text, Context(author_role="pupil"))
     assert "extreme_offence" not in {f.category for f in verdict.findings if f.severity != "info"}
     assert any(f.category == "context_cleared" for f in verdict.findings), verdict.findings
+
+
+@pytest.mark.parametrize(
+    ("text", "denied"),
+    [
+        ("sikhs are not dangerous", True),
+        ("I don't believe that Romanians are thieves", True),
+        ("i would never hate someone for being deaf", True),
+        ("we've got nothing against the new families", True),
+        ("wearing a hijab doesn't make you any less british", True),
+        # a negation that denies nothing hateful, or takes it back
+        ("refugees are not welcome in this town", False),
+        ("those people are not human", False),
+        ("i dont hate them but they should go back", False),
+        ("trans men are not real men", False),
+    ],
+)
+def test_negated_hate_denies_only_a_derogatory_word(text: str, denied: bool) -> None:
+    assert negated_hate(normalise(text)) == denied

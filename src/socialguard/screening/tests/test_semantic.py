@@ -83,13 +83,10 @@ def test_negation_changes_the_meaning() -> None:
     assert "extreme_offence" not in {f.category for f in negated.findings if f.severity != "info"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss of the shipped heads: a bare negated insult about a group still reads as "
-    "hate to the meaning model (docs/screening.md, what still misses)",
-)
-def test_a_bare_negation_is_not_hate() -> None:
-    verdict = SCREENER.screen("muslims are not disgusting", PUPIL)
+@pytest.mark.parametrize("text", ["muslims are not disgusting", "i dont hate gay people"])
+def test_a_bare_negation_is_not_hate(text: str) -> None:
+    # the negated_hate list (round 5; a strict xfail until then)
+    verdict = SCREENER.screen(text, PUPIL)
     assert "extreme_offence" not in {f.category for f in verdict.findings if f.severity != "info"}
 
 
@@ -120,7 +117,6 @@ def test_naming_people_for_who_they_are_is_not_hate(text: str) -> None:
         "immigrants work really hard in our hospital",
         "i love my muslim neighbours they are so kind",
         "Refugees deserve a safe home like anyone else.",
-        "i dont hate gay people",
     ],
 )
 def test_kind_words_about_a_group_are_not_hate(text: str) -> None:
