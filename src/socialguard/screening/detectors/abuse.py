@@ -113,9 +113,7 @@ def negated_hate(text: NormalisedText) -> bool:
     deny nothing hateful and stay as the meaning model reads them."""
     plain = text.plain.text
     rules = ruleset("abuse")
-    return rules.search("negated_hate", plain) and not rules.search(
-        "counter_speech_unless", plain
-    )
+    return rules.search("negated_hate", plain) and not rules.search("counter_speech_unless", plain)
 
 
 def names_people(text: NormalisedText) -> bool:
