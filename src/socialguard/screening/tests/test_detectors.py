@@ -363,6 +363,7 @@ def test_counter_speech_quoting_hate_is_not_cited_as_hate(text: str) -> None:
         ("j3ws", True),  # leet, undone by the folded view
         ("imigrants and musiims", True),  # a letter left out, a letter changed
         ("our homework is disgusting", False),
+        ("hitler was right", True),  # extremism names its targets without naming them
         ("spiders are disgusting and should be wiped out", False),
         ("clowns are creepy and should be banned", False),
         ("school dinners on a friday", False),
