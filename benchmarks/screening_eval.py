@@ -235,12 +235,16 @@ def holdout(screener: Screener, name: str, *, errors: bool) -> dict[str, object]
     return report
 
 
-def identity(screener: Screener, name: str = "identity_holdout.jsonl") -> dict[str, object]:
+def identity(
+    screener: Screener, name: str = "identity_holdout.jsonl", *, errors: bool = False
+) -> dict[str, object]:
     """Statements that name people for who they are, in the kinds published functional tests
     probe: hate (derogation, dehumanisation, threats, exclusion, implicit, evasive spelling,
     hateful questions) and not hate (warm, plain, counter-speech, reporting, negation, honest
     questions, scorn for things that are not people's identity, members speaking of themselves).
     Figures only: like hold-out v3, its messages and errors are never shown (frozen, not tuned on).
+    The counter-speech development set (``counter_dev.jsonl``, another hand's) has the same
+    shape; its errors are printed (``errors=True``).
     """
     rows = [json.loads(line) for line in (DATA / name).open() if line.strip()]
     by_kind: dict[str, list[int]] = defaultdict(list)
@@ -251,6 +255,11 @@ def identity(screener: Screener, name: str = "identity_holdout.jsonl") -> dict[s
         hate = int("extreme_offence" in live(verdict))
         by_kind[f"{'hateful' if row['hateful'] else 'not hateful'}: {row['kind']}"].append(hate)
         pairs.append((int(row["hateful"]), hate))
+        if errors and hate != int(row["hateful"]):
+            print(
+                f"  {row['kind']} read {'' if hate else 'not '}as hate: {row['text']}",
+                file=sys.stderr,
+            )
         if not row["hateful"]:
             any_flag.append(int(verdict.action != "allow"))
     report: dict[str, object] = {
@@ -319,6 +328,10 @@ def main() -> int:
     if not args.dev or args.identity:
         results["identity statements (hold-out, frozen before tuning, errors never printed)"] = (
             identity(screener)
+        )
+    if (DATA / "counter_dev.jsonl").exists():
+        results["counter-speech development set (another hand's; errors printed)"] = identity(
+            screener, "counter_dev.jsonl", errors=True
         )
     results |= {
         "school hold-out v2 (frozen before tuning; its errors were read)": holdout(
