@@ -250,7 +250,7 @@ def identity(
     by_kind: dict[str, list[int]] = defaultdict(list)
     pairs, any_flag = [], []
     for row in rows:
-        context = Context(author_role=row["author_role"], roster=ROSTER)
+        context = Context(author_role=row.get("author_role", "public"), roster=ROSTER)
         verdict = screener.screen(row["text"], context)
         hate = int("extreme_offence" in live(verdict))
         by_kind[f"{'hateful' if row['hateful'] else 'not hateful'}: {row['kind']}"].append(hate)

@@ -317,6 +317,10 @@ def test_unknown_audience_is_refused() -> None:
         "It's a myth that refugees come here for the money.",
         "what a horrible thing to say about jewish people",
         "There is no place for racism at our school.",
+        "the rumour that sikh families dont pay tax is just prejudice",
+        "Can we stop with the 'refugees are all criminals' posts please?",
+        "I used to think autistic kids were rude. I was wrong.",
+        "Police have arrested a man who shouted abuse at a Jewish family on the high street.",
     ],
 )
 def test_counter_speech_is_told_from_hate(text: str) -> None:
@@ -332,6 +336,9 @@ def test_counter_speech_is_told_from_hate(text: str) -> None:
         "hating travellers is fine, they deserve it",
         "saying gay people are disgusting is wrong, but it's true",
         "i agree with the man who said somalis should go home, that's not racist",
+        "it's not racism if it's true: travellers are thieves",
+        "free speech means i can say muslims are dangerous",
+        "stop calling me a bigot for saying gay people shouldnt adopt",
     ],
 )
 def test_hate_dressed_as_counter_speech_is_not_cleared(text: str) -> None:
