@@ -339,6 +339,11 @@ def test_counter_speech_is_told_from_hate(text: str) -> None:
         "it's not racism if it's true: travellers are thieves",
         "free speech means i can say muslims are dangerous",
         "stop calling me a bigot for saying gay people shouldnt adopt",
+        # a group's or a faith's name is not a claim: "is racist" of it is hate, not a rebuttal
+        "muslims are homophobic",
+        "islam is homophobic",
+        "the holocaust is a myth",
+        "jews run the world, its not a conspiracy theory",
     ],
 )
 def test_hate_dressed_as_counter_speech_is_not_cleared(text: str) -> None:
