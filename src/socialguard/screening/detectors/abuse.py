@@ -98,11 +98,7 @@ def counter_speech(text: NormalisedText) -> bool:
     ``counter_speech`` and ``counter_speech_unless`` ("I'm not racist but ..." never is), read on
     the plain text, where quotation marks survive. The encoder reads such a message much as it
     reads the hate inside it, so the structure is the rules' to say."""
-    plain = text.plain.text
-    rules = ruleset("abuse")
-    return rules.search("counter_speech", plain) and not rules.search(
-        "counter_speech_unless", plain
-    )
+    return _framed(text, "counter_speech")
 
 
 def negated_hate(text: NormalisedText) -> bool:
@@ -111,9 +107,16 @@ def negated_hate(text: NormalisedText) -> bool:
     abuse rules' list ``negated_hate``, unless ``counter_speech_unless`` ("... but they should
     leave"). Only derogatory words are denied here: "X are not welcome" and "X are not human"
     deny nothing hateful and stay as the meaning model reads them."""
+    return _framed(text, "negated_hate")
+
+
+def _framed(text: NormalisedText, frame: str) -> bool:
+    """Whether the abuse rules' list ``frame`` matches the plain text (where quotation marks
+    survive) and ``counter_speech_unless`` (fake balance: "I'm not racist but", "if it's true",
+    "free speech") does not."""
     plain = text.plain.text
     rules = ruleset("abuse")
-    return rules.search("negated_hate", plain) and not rules.search("counter_speech_unless", plain)
+    return rules.search(frame, plain) and not rules.search("counter_speech_unless", plain)
 
 
 def names_people(text: NormalisedText) -> bool:

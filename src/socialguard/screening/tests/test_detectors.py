@@ -319,7 +319,7 @@ def test_unknown_audience_is_refused() -> None:
         "There is no place for racism at our school.",
         "the rumour that sikh families dont pay tax is just prejudice",
         "Can we stop with the 'refugees are all criminals' posts please?",
-        "I used to think autistic kids were rude. I was wrong.",
+        "I thought autistic kids were rude. I was wrong.",
         "Police have arrested a man who shouted abuse at a Jewish family on the high street.",
     ],
 )
@@ -344,6 +344,13 @@ def test_counter_speech_is_told_from_hate(text: str) -> None:
         "islam is homophobic",
         "the holocaust is a myth",
         "jews run the world, its not a conspiracy theory",
+        # sentiment is not condemnation: these words are hate's as often as its critics'
+        "im sick of immigrants",
+        "its sad how many immigrants live here now",
+        "muslims should be arrested and deported",
+        "stop calling trans women women",
+        "i used to think muslims were ok, now i know what they are",
+        "you can't even say gay people are unnatural any more",
     ],
 )
 def test_hate_dressed_as_counter_speech_is_not_cleared(text: str) -> None:
