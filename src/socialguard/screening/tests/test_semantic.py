@@ -83,11 +83,16 @@ def test_negation_changes_the_meaning() -> None:
     assert "extreme_offence" not in {f.category for f in negated.findings if f.severity != "info"}
 
 
+def reads_as_hate(text: str) -> bool:
+    """Whether a pupil's ``text`` gets a live hate finding (one not kept for the record only)."""
+    verdict = SCREENER.screen(text, PUPIL)
+    return "extreme_offence" in {f.category for f in verdict.findings if f.severity != "info"}
+
+
 @pytest.mark.parametrize("text", ["muslims are not disgusting", "i dont hate gay people"])
 def test_a_bare_negation_is_not_hate(text: str) -> None:
     # the negated_hate list (round 5; a strict xfail until then)
-    verdict = SCREENER.screen(text, PUPIL)
-    assert "extreme_offence" not in {f.category for f in verdict.findings if f.severity != "info"}
+    assert not reads_as_hate(text)
 
 
 @pytest.mark.parametrize(
@@ -101,8 +106,7 @@ def test_a_bare_negation_is_not_hate(text: str) -> None:
     ],
 )
 def test_naming_people_for_who_they_are_is_not_hate(text: str) -> None:
-    verdict = SCREENER.screen(text, PUPIL)
-    assert "extreme_offence" not in {f.category for f in verdict.findings if f.severity != "info"}
+    assert not reads_as_hate(text)
 
 
 @pytest.mark.xfail(
@@ -120,8 +124,7 @@ def test_naming_people_for_who_they_are_is_not_hate(text: str) -> None:
     ],
 )
 def test_kind_words_about_a_group_are_not_hate(text: str) -> None:
-    verdict = SCREENER.screen(text, PUPIL)
-    assert "extreme_offence" not in {f.category for f in verdict.findings if f.severity != "info"}
+    assert not reads_as_hate(text)
 
 
 @pytest.mark.parametrize(
@@ -133,8 +136,7 @@ def test_kind_words_about_a_group_are_not_hate(text: str) -> None:
     ],
 )
 def test_hate_without_slurs_is_still_hate(text: str) -> None:
-    verdict = SCREENER.screen(text, PUPIL)
-    assert "extreme_offence" in {f.category for f in verdict.findings}, verdict.findings
+    assert reads_as_hate(text)
 
 
 def test_a_paraphrase_of_the_dsls_example_is_flagged_and_quotes_it() -> None:
