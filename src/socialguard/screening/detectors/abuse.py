@@ -110,6 +110,16 @@ def negated_hate(text: NormalisedText) -> bool:
     return _framed(text, "negated_hate")
 
 
+def honest_question(text: NormalisedText) -> bool:
+    """Whether the message is a question about what people of a faith, culture or group do
+    ("why do sikhs wear turbans?", "what is it like being deaf?"), with no derogatory word in
+    it: the abuse rules' list ``honest_question``. "Why are X so lazy?" and "why do X get free
+    houses?" ask about no practice, and stay as the meaning model reads them."""
+    return _framed(text, "honest_question") and not ruleset("abuse").search(
+        "derogatory", text.plain.text
+    )
+
+
 def _framed(text: NormalisedText, frame: str) -> bool:
     """Whether the abuse rules' list ``frame`` matches the plain text (where quotation marks
     survive) and ``counter_speech_unless`` (fake balance: "I'm not racist but", "if it's true",

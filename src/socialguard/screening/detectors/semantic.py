@@ -26,7 +26,12 @@ import numpy as np
 
 from socialguard.screening.base import Context, Detector, Finding
 from socialguard.screening.categories import category as registry_entry
-from socialguard.screening.detectors.abuse import counter_speech, names_people, negated_hate
+from socialguard.screening.detectors.abuse import (
+    counter_speech,
+    honest_question,
+    names_people,
+    negated_hate,
+)
 from socialguard.screening.normalise import NormalisedText
 from socialguard.screening.semantic import CONTEXT_DIMS, SemanticModel, semantic_text
 
@@ -182,6 +187,8 @@ class SemanticDetector(Detector):
             return "the message quotes, reports, rejects or denies it"
         if negated_hate(text):
             return "the message denies the insult or the hate"
+        if honest_question(text):
+            return "the message asks what people do, not what they are worth"
         return None
 
     def _examples(self, vector: np.ndarray, context: Context) -> list[Finding]:

@@ -7,7 +7,12 @@ import codecs
 import pytest
 
 from socialguard.screening import Context, HouseRule, Roster, Screener
-from socialguard.screening.detectors.abuse import counter_speech, names_people, negated_hate
+from socialguard.screening.detectors.abuse import (
+    counter_speech,
+    honest_question,
+    names_people,
+    negated_hate,
+)
 from socialguard.screening.detectors.contact import nhs_checksum_ok, upn_check_letter_ok
 from socialguard.screening.families import FAMILY_OF
 from socialguard.screening.normalise import normalise
@@ -419,3 +424,26 @@ def test_scorn_for_things_is_not_hate(text: str) -> None:
 )
 def test_negated_hate_denies_only_a_derogatory_word(text: str, denied: bool) -> None:
     assert negated_hate(normalise(text)) == denied
+
+
+@pytest.mark.parametrize(
+    ("text", "honest"),
+    [
+        ("why do sikh men wear turbans?", True),
+        ("what is it like being deaf?", True),
+        ("how do jewish people celebrate passover?", True),
+        ("why are muslims so violent?", False),
+        ("why do immigrants get free houses?", False),
+        ("why do travellers steal everything?", False),
+        ("why do muslims pray so much, its disgusting?", False),
+    ],
+)
+def test_an_honest_question_asks_what_people_do(text: str, honest: bool) -> None:
+    assert honest_question(normalise(text)) == honest
+
+
+def test_a_childs_question_about_a_faith_is_not_hate() -> None:
+    verdict = SCREENER.screen(
+        "why do some muslim girls wear headscarves?", Context(author_role="pupil")
+    )
+    assert "extreme_offence" not in {f.category for f in verdict.findings if f.severity != "info"}
