@@ -208,9 +208,12 @@ class AbuseDetector(Detector):
             reportable = rule is None or "not_reported" in rule.conditions
             if reportable and (
                 rules.search("reporting", lowered[max(0, start - 60) : start])
-                # a whole message of counter-speech quotes a hateful phrase; a slur in it is
-                # judged by its own window only ("hating them is wrong, you <slur>")
-                or (rule is not None and counter_speech(text))
+                # a whole message of counter-speech quotes a hateful phrase: a hate rule's
+                # match in it is reported; a slur is judged by its own window only ("hating
+                # them is wrong, you <slur>"), and a threat is never cleared by the framing
+                or (
+                    rule is not None and rule.category == "extreme_offence" and counter_speech(text)
+                )
             ):
                 found.append(self._reported(o_start, o_end))
             elif rule is None:

@@ -447,3 +447,12 @@ def test_a_childs_question_about_a_faith_is_not_hate() -> None:
         "why do some muslim girls wear headscarves?", Context(author_role="pupil")
     )
     assert "extreme_offence" not in {f.category for f in verdict.findings if f.severity != "info"}
+
+
+def test_counter_speech_never_clears_a_threat_in_the_same_message() -> None:
+    verdict = SCREENER.screen(
+        "I was wrong about you. I will kill you after school", Context(author_role="pupil")
+    )
+    assert any(f.category == "threat" and f.detector == "abuse" for f in verdict.findings), (
+        verdict.findings
+    )
