@@ -324,7 +324,7 @@ def test_unknown_audience_is_refused() -> None:
         "There is no place for racism at our school.",
         "the rumour that sikh families dont pay tax is just prejudice",
         "Can we stop with the 'refugees are all criminals' posts please?",
-        "I thought autistic kids were rude. I was wrong.",
+        "people who say autistic kids are rude are just ignorant",
         "Police have arrested a man who shouted abuse at a Jewish family on the high street.",
     ],
 )
@@ -356,6 +356,10 @@ def test_counter_speech_is_told_from_hate(text: str) -> None:
         "stop calling trans women women",
         "i used to think muslims were ok, now i know what they are",
         "you can't even say gay people are unnatural any more",
+        "I was wrong about immigrants, they really are dangerous",
+        "im heartbroken that my town is full of refugees now",
+        "shame on the council for letting asylum seekers in",
+        "who actually thinks immigrants are good for this country?",
     ],
 )
 def test_hate_dressed_as_counter_speech_is_not_cleared(text: str) -> None:
@@ -420,6 +424,7 @@ def test_scorn_for_things_is_not_hate(text: str) -> None:
         ("those people are not human", False),
         ("i dont hate them but they should go back", False),
         ("trans men are not real men", False),
+        ("i wouldnt mind if they all got deported", False),
     ],
 )
 def test_negated_hate_denies_only_a_derogatory_word(text: str, denied: bool) -> None:
