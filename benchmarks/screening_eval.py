@@ -235,7 +235,7 @@ def holdout(screener: Screener, name: str, *, errors: bool) -> dict[str, object]
     return report
 
 
-def identity(
+def by_kind(
     screener: Screener, name: str = "identity_holdout.jsonl", *, errors: bool = False
 ) -> dict[str, object]:
     """Statements that name people for who they are, in the kinds published functional tests
@@ -247,13 +247,13 @@ def identity(
     shape; its errors are printed (``errors=True``).
     """
     rows = [json.loads(line) for line in (DATA / name).open() if line.strip()]
-    by_kind: dict[str, list[int]] = defaultdict(list)
+    kinds: dict[str, list[int]] = defaultdict(list)
     pairs, any_flag = [], []
     for row in rows:
         context = Context(author_role=row.get("author_role", "public"), roster=ROSTER)
         verdict = screener.screen(row["text"], context)
         hate = int("extreme_offence" in live(verdict))
-        by_kind[f"{'hateful' if row['hateful'] else 'not hateful'}: {row['kind']}"].append(hate)
+        kinds[f"{'hateful' if row['hateful'] else 'not hateful'}: {row['kind']}"].append(hate)
         pairs.append((int(row["hateful"]), hate))
         if errors and hate != int(row["hateful"]):
             print(
@@ -264,7 +264,7 @@ def identity(
             any_flag.append(int(verdict.action != "allow"))
     report: dict[str, object] = {
         kind: {"read as hate": round(sum(v) / len(v), 3), "n": len(v)}
-        for kind, v in sorted(by_kind.items())
+        for kind, v in sorted(kinds.items())
     }
     report["hate (all kinds)"] = macro(pairs)
     report["not hateful: held for any reason"] = {
@@ -327,10 +327,10 @@ def main() -> int:
         )
     if not args.dev or args.identity:
         results["identity statements (hold-out, frozen before tuning, errors never printed)"] = (
-            identity(screener)
+            by_kind(screener)
         )
     if (DATA / "counter_dev.jsonl").exists():
-        results["counter-speech development set (another hand's; errors printed)"] = identity(
+        results["counter-speech development set (another hand's; errors printed)"] = by_kind(
             screener, "counter_dev.jsonl", errors=True
         )
     results |= {

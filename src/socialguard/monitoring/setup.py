@@ -174,11 +174,12 @@ def _verdict(verdict: Any, registry: Any) -> dict[str, Any]:
     }
 
 
-def _names(source: LogSource, people: Iterable[tuple[int, str, str]]) -> dict[str, int]:
-    """``people``: (id, username, e-mail) of each active person."""
+def _names(source: LogSource, people: Iterable[tuple[int, Any, str, str]]) -> dict[str, int]:
+    """``people``: (id, school id, username, e-mail) of each active person, as ``setup_for``
+    reads them."""
     names: dict[str, int] = {}
     by_email = source.match_users_by == MatchUsersBy.EMAIL
-    for user_id, username, email in people:
+    for user_id, _, username, email in people:
         key = email if by_email else username
         if key:
             names[key.strip().lower()] = user_id
@@ -208,7 +209,7 @@ def setup_for(*, source: LogSource, screen: Any = None) -> Setup:
             staff[user_id] = held & STAFF_ROLES or {Role.STAFF}
     return Setup(
         zone=django_settings.TIME_ZONE,
-        names=_names(source, ((pk, name, email) for pk, _, name, email in users)),
+        names=_names(source, users),
         people=people,
         categories=domain_categories(organisation=organisation),
         hours=_hours(organisation, staff),

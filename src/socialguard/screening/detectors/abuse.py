@@ -189,6 +189,12 @@ class AbuseDetector(Detector):
         ordinary = (
             rules.spans("ordinary_words", lowered) if any(r is None for r, _, _ in hits) else []
         )
+        # A whole message of counter-speech quotes a hateful phrase: a hate rule's match in it
+        # is reported; a slur is judged by its own window only ("hating them is wrong, you
+        # <slur>"), and a threat is never cleared by the framing. Asked once, and only if needed.
+        countered = any(
+            r is not None and r.category == "extreme_offence" for r, _, _ in hits
+        ) and counter_speech(text)
         found: list[Finding] = []
         for rule, start, end in hits:
             if any(s <= start < e for s, e in harmless):
@@ -208,12 +214,7 @@ class AbuseDetector(Detector):
             reportable = rule is None or "not_reported" in rule.conditions
             if reportable and (
                 rules.search("reporting", lowered[max(0, start - 60) : start])
-                # a whole message of counter-speech quotes a hateful phrase: a hate rule's
-                # match in it is reported; a slur is judged by its own window only ("hating
-                # them is wrong, you <slur>"), and a threat is never cleared by the framing
-                or (
-                    rule is not None and rule.category == "extreme_offence" and counter_speech(text)
-                )
+                or (rule is not None and rule.category == "extreme_offence" and countered)
             ):
                 found.append(self._reported(o_start, o_end))
             elif rule is None:

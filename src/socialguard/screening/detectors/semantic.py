@@ -11,10 +11,11 @@ It is the engine's second look at a message, after the rules:
   (``clear``) is kept for the record but no longer routes or blocks: "never share your address
   or send photos to strangers" is an e-safety lesson, not grooming;
 - a message close in meaning to an example the DSL added is flagged as theirs;
-- the hate head's reading of a message that quotes, reports, rejects or denies hate (counter-
-  speech, by the abuse rules' lists), or that names no one for who they are ("spiders are
-  disgusting"), is kept for the record only: the encoder reads "saying X are vermin is wrong"
-  much as it reads "X are vermin", and "clowns should be banned" much as "X should be banned".
+- the hate head's reading of a message that names no one for who they are ("spiders are
+  disgusting"), or that quotes, reports, rejects or denies hate, denies an insult of a group or
+  honestly asks what people of a faith or culture do (the abuse rules' lists, ADR 0011), is kept
+  for the record only: the encoder reads "saying X are vermin is wrong" much as it reads "X are
+  vermin", and "clowns should be banned" much as "X should be banned".
 """
 
 from __future__ import annotations
@@ -147,31 +148,19 @@ class SemanticDetector(Detector):
             if score < flag[name] or (staff and name in CHILDREN_HEADS):
                 continue
             entry = registry_entry(HEAD_CATEGORY[name])
+            reading = f"The meaning reads as {entry.label.lower()}"
             why_not = self._not_hate(text) if name == "hate" else None
-            if why_not:
-                found.append(
-                    self.finding(
-                        category=CLEARED,
-                        start=0,
-                        end=0,
-                        severity="info",
-                        score=score,
-                        clauses=entry.clauses,
-                        explanation=f"The meaning reads as {entry.label.lower()} ({score:.0%}), "
-                        f"but {why_not}; kept for the record only.",
-                    )
-                )
-                continue
             found.append(
                 self.finding(
-                    category=entry.code,
+                    category=CLEARED if why_not else entry.code,
                     start=0,
                     end=0,  # about the whole message: no span to highlight or mask
-                    severity=entry.severity,
+                    severity="info" if why_not else entry.severity,
                     score=score,
                     clauses=entry.clauses,
-                    explanation=f"The meaning reads as {entry.label.lower()} "
-                    f"({score:.0%} by the meaning model, whatever the words); "
+                    explanation=f"{reading} ({score:.0%}), but {why_not}; kept for the record only."
+                    if why_not
+                    else f"{reading} ({score:.0%} by the meaning model, whatever the words); "
                     "a person must check it.",
                 )
             )

@@ -7,6 +7,7 @@ import codecs
 import pytest
 
 from socialguard.screening import Context, HouseRule, Roster, Screener
+from socialguard.screening.base import Verdict
 from socialguard.screening.detectors.abuse import (
     counter_speech,
     honest_question,
@@ -32,6 +33,11 @@ ROSTER = Roster.from_dict(
     }
 )
 SCREENER = Screener.default()
+
+
+def live_categories(verdict: Verdict) -> set[str]:
+    """The categories of a verdict's findings that count (not kept for the record only)."""
+    return {f.category for f in verdict.findings if f.severity != "info"}
 
 
 def families(text: str, **context: object) -> set[str | None]:
@@ -376,8 +382,7 @@ def test_hate_dressed_as_counter_speech_is_not_cleared(text: str) -> None:
 )
 def test_counter_speech_quoting_hate_is_not_cited_as_hate(text: str) -> None:
     verdict = SCREENER.screen(text, Context(author_role="pupil"))
-    live = {f.category for f in verdict.findings if f.severity != "info"}
-    assert "extreme_offence" not in live, verdict.findings
+    assert "extreme_offence" not in live_categories(verdict), verdict.findings
 
 
 @pytest.mark.parametrize(
@@ -407,7 +412,7 @@ def test_names_people_for_who_they_are(text: str, named: bool) -> None:
 )
 def test_scorn_for_things_is_not_hate(text: str) -> None:
     verdict = SCREENER.screen(text, Context(author_role="pupil"))
-    assert "extreme_offence" not in {f.category for f in verdict.findings if f.severity != "info"}
+    assert "extreme_offence" not in live_categories(verdict)
     assert any(f.category == "context_cleared" for f in verdict.findings), verdict.findings
 
 
@@ -451,7 +456,7 @@ def test_a_childs_question_about_a_faith_is_not_hate() -> None:
     verdict = SCREENER.screen(
         "why do some muslim girls wear headscarves?", Context(author_role="pupil")
     )
-    assert "extreme_offence" not in {f.category for f in verdict.findings if f.severity != "info"}
+    assert "extreme_offence" not in live_categories(verdict)
 
 
 def test_counter_speech_never_clears_a_threat_in_the_same_message() -> None:
